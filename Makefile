@@ -1,0 +1,109 @@
+# Makefile - builds libcardload, the cardload command, card payloads and tests
+#
+#   make            library and command (build/)
+#   make check      install missing packages, build, run every test
+#   make demo       install missing packages, build, run the main job
+#   make install    PREFIX=/usr/local DESTDIR=
+#   SANITIZER=address|undefined|address,undefined   V=1 for full commands
+#   DEVELOPER=1     warnings are errors (CI sets it through make check)
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCDIR     ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share/cardload
+DESTDIR    ?=
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+O          ?= build
+SANITIZER  ?=
+DEVELOPER  ?=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PKGS := libelf zlib
+
+WARN := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
+	-Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wundef \
+	-Wno-sign-compare
+ifneq ($(DEVELOPER),)
+WARN += -Werror
+endif
+
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ihost -Itransports \
+	-Icard-bsp/include -D_GNU_SOURCE \
+	-DCL_DATADIR='"$(DATADIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ifneq ($(SANITIZER),)
+ALL_CFLAGS += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=$(SANITIZER)
+endif
+
+LIB_SRC := $(wildcard host/*.c) $(wildcard transports/*.c)
+CLI_SRC := $(wildcard host/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+LIB     := $(O)/libcardload.a
+BIN     := $(O)/cardload
+
+UNIT_SRC := $(wildcard test-harness/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
+
+.PHONY: all deps check demo install clean payloads unit-tests
+all: $(BIN)
+
+$(O)/%.o: %.c $(wildcard host/*.h transports/*.h card-bsp/include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(O)/tests/%: test-harness/unit/%.c test-harness/unit/tap.h $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST-CC $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itest-harness/unit -o $@ $< \
+		$(LIB) $(LDLIBS)
+
+unit-tests: $(UNIT_BIN)
+
+# Test payloads: built from source for riscv64 and aarch64 with clang/lld.
+payloads: $(BIN)
+	$(Q)$(MAKE) -s -C test-harness/payloads O=$(abspath $(O))/payloads
+
+deps:
+	$(Q)sh test-harness/deps.sh
+
+# The README's two commands. Each installs what is missing first, then
+# re-enters make so pkg-config sees the installed packages.
+check: deps
+	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads
+	$(Q)sh test-harness/run-tests.sh $(O)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all payloads
+	$(Q)sh test-harness/demo.sh $(O)
+
+install: $(BIN) $(LIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCDIR)/cardload $(DESTDIR)$(DATADIR)/boards
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cardload
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcardload.a
+	install -m 644 host/cardload.h card-bsp/include/cardboot.h \
+		$(DESTDIR)$(INCDIR)/cardload/
+	install -m 644 boards/*.board $(DESTDIR)$(DATADIR)/boards/
+
+clean:
+	rm -rf $(O)

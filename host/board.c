@@ -1,0 +1,646 @@
+/* board.c - board files: parse and validate the description of a card */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cardboot.h"
+#include "internal.h"
+
+#define BOARD_LINE_MAX 1023           /* characters in a line, without '\n' */
+#define BOARD_FILE_MAX (64 * 1024)    /* bytes in a board file */
+#define BOARD_NAME_CHARS "[A-Za-z0-9._-]"
+
+/* Scalar keys: each may be given once; seen[] holds the line it was on. */
+enum scalar {
+	K_NAME, K_DESCRIPTION, K_TRANSPORT, K_MACHINE, K_ENDIAN, K_MAILBOX,
+	K_ACCESS_WIDTH, K_RELEASE, K__NSCALAR
+};
+
+struct parser {
+	struct cl_ctx *ctx;
+	const char *file;
+	size_t line;                       /* 0: a message about the file */
+	struct cl_board *b;
+	size_t seen[K__NSCALAR];
+	size_t win_line[CL_MAX_WINDOWS];
+	size_t res_line[CL_MAX_RESERVED];
+	size_t opt_line[CL_MAX_BOARD_OPTS];
+	char raw[BOARD_LINE_MAX + 1];      /* the value as written, for messages */
+};
+
+__attribute__((format(printf, 2, 3)))
+static int perr(struct parser *p, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (p->line)
+		return cl_seterr(p->ctx, CL_E_BOARD, "'%s' line %zu: %s",
+				 p->file, p->line, msg);
+	return cl_seterr(p->ctx, CL_E_BOARD, "'%s': %s", p->file, msg);
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+/* [A-Za-z0-9._-]+ shorter than max */
+static int valid_name(const char *s, size_t max)
+{
+	size_t n;
+
+	for (n = 0; s[n]; n++)
+		if (!is_name_char(s[n]))
+			return 0;
+	return n > 0 && n < max;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (is_space(*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && is_space(e[-1]))
+		e--;
+	*e = '\0';
+	return s;
+}
+
+/* Split s in place at whitespace; returns the number of words (at most
+ * max + 1, which means "too many"). */
+static unsigned split(char *s, char **word, unsigned max)
+{
+	unsigned n = 0;
+
+	for (;;) {
+		while (is_space(*s))
+			*s++ = '\0';
+		if (!*s)
+			return n;
+		if (n == max)
+			return n + 1;
+		word[n++] = s;
+		while (*s && !is_space(*s))
+			s++;
+	}
+}
+
+enum { NUM_OK, NUM_BAD, NUM_BIG };
+
+/* Decimal or 0x hex, then an optional K, M or G (powers of 1024). */
+static int parse_num(const char *s, uint64_t *out)
+{
+	size_t n = strlen(s);
+	const char *p = s, *end;
+	uint64_t v = 0, base = 10, d;
+	unsigned shift = 0;
+
+	if (n && (s[n - 1] == 'K' || s[n - 1] == 'M' || s[n - 1] == 'G')) {
+		shift = s[n - 1] == 'K' ? 10 : s[n - 1] == 'M' ? 20 : 30;
+		n--;
+	}
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	end = s + n;
+	if (p == end)
+		return NUM_BAD;
+	for (; p < end; p++) {
+		if (*p >= '0' && *p <= '9')
+			d = (uint64_t)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			d = (uint64_t)(*p - 'a' + 10);
+		else if (*p >= 'A' && *p <= 'F')
+			d = (uint64_t)(*p - 'A' + 10);
+		else
+			return NUM_BAD;
+		if (d >= base)
+			return NUM_BAD;
+		if (cl_mul_ovf(v, base, &v) || cl_add_ovf(v, d, &v))
+			return NUM_BIG;
+	}
+	if (v > UINT64_MAX >> shift)
+		return NUM_BIG;
+	*out = v << shift;
+	return NUM_OK;
+}
+
+static int get_num(struct parser *p, const char *what, const char *s,
+		   uint64_t *v)
+{
+	switch (parse_num(s, v)) {
+	case NUM_OK:
+		return 0;
+	case NUM_BIG:
+		return perr(p, "%s '%s' does not fit in 64 bits", what, s);
+	default:
+		return perr(p, "bad %s '%s' (want decimal or 0x hex, "
+			    "optionally with K, M or G)", what, s);
+	}
+}
+
+static int key_name(struct parser *p, char *val)
+{
+	if (!valid_name(val, sizeof(p->b->name)))
+		return perr(p, "bad name '%s' (want " BOARD_NAME_CHARS "+, at "
+			    "most %zu characters)", val,
+			    sizeof(p->b->name) - 1);
+	strcpy(p->b->name, val);
+	return 0;
+}
+
+static int key_description(struct parser *p, char *val)
+{
+	if (strlen(val) >= sizeof(p->b->description))
+		return perr(p, "description longer than %zu characters",
+			    sizeof(p->b->description) - 1);
+	strcpy(p->b->description, val);
+	return 0;
+}
+
+static int key_transport(struct parser *p, char *val)
+{
+	if (!valid_name(val, sizeof(p->b->transport)))
+		return perr(p, "bad transport '%s' (want " BOARD_NAME_CHARS
+			    "+, at most %zu characters)", val,
+			    sizeof(p->b->transport) - 1);
+	strcpy(p->b->transport, val);
+	return 0;
+}
+
+static int key_machine(struct parser *p, char *val)
+{
+	char list[200];
+
+	if (!cl_machine_lookup(val, &p->b->machine, &p->b->elfclass))
+		return 0;
+	cl_machine_list(list, sizeof(list));
+	return perr(p, "unknown machine '%s' (valid: %s)", val, list);
+}
+
+static int key_endian(struct parser *p, char *val)
+{
+	if (!strcmp(val, "little"))
+		p->b->endian = ELFDATA2LSB;
+	else if (!strcmp(val, "big"))
+		p->b->endian = ELFDATA2MSB;
+	else
+		return perr(p, "bad endian '%s' (want little or big)", val);
+	return 0;
+}
+
+static int key_mailbox(struct parser *p, char *val)
+{
+	uint64_t a, end;
+	int rc;
+
+	rc = get_num(p, "mailbox address", val, &a);
+	if (rc)
+		return rc;
+	if (a % 8)
+		return perr(p, "mailbox 0x%" PRIx64 " is not 8-byte aligned", a);
+	if (cl_add_ovf(a, (uint64_t)CARDBOOT_MB_SIZE, &end))
+		return perr(p, "mailbox 0x%" PRIx64 " wraps past the end of "
+			    "the address space", a);
+	p->b->mailbox = a;
+	p->b->has_mailbox = true;
+	return 0;
+}
+
+static int key_access_width(struct parser *p, char *val)
+{
+	uint64_t w;
+
+	if (parse_num(val, &w) != NUM_OK || (w != 1 && w != 2 && w != 4 &&
+					     w != 8))
+		return perr(p, "bad access-width '%s' (want 1, 2, 4 or 8)",
+			    val);
+	p->b->access_width = (unsigned)w;
+	return 0;
+}
+
+static int key_release(struct parser *p, char *val)
+{
+	if (!strcmp(val, "mailbox"))
+		p->b->release = CL_RELEASE_MAILBOX;
+	else if (!strcmp(val, "none"))
+		p->b->release = CL_RELEASE_NONE;
+	else
+		return perr(p, "bad release '%s' (want mailbox or none)", val);
+	return 0;
+}
+
+/* ram = ADDR SIZE [offset=OFF] */
+static int key_ram(struct parser *p, char *val)
+{
+	struct cl_board *b = p->b;
+	struct cl_window *w;
+	char *word[6];
+	uint64_t addr, size, off = 0, end, oend;
+	int has_off = 0, rc;
+	unsigned n, i;
+
+	if (b->nwin == CL_MAX_WINDOWS)
+		return perr(p, "more than %d ram windows", CL_MAX_WINDOWS);
+	n = split(val, word, 6);
+	if (n < 2 || n > 6)
+		return perr(p, "bad ram '%s' (want ADDR SIZE [offset=OFF])",
+			    p->raw);
+	rc = get_num(p, "ram address", word[0], &addr);
+	if (!rc)
+		rc = get_num(p, "ram size", word[1], &size);
+	if (rc)
+		return rc;
+	for (i = 2; i < n; i++) {
+		if (strncmp(word[i], "offset=", 7)) {
+			if (strchr(word[i], '='))
+				return perr(p, "unknown ram attribute '%s'",
+					    word[i]);
+			return perr(p, "unexpected '%s' in ram (want ADDR "
+				    "SIZE [offset=OFF])", word[i]);
+		}
+		if (has_off)
+			return perr(p, "ram offset given twice");
+		has_off = 1;
+		rc = get_num(p, "ram offset", word[i] + 7, &off);
+		if (rc)
+			return rc;
+	}
+	if (!size)
+		return perr(p, "ram size 0");
+	if (cl_add_ovf(addr, size, &end))
+		return perr(p, "ram window 0x%" PRIx64 " size 0x%" PRIx64
+			    " wraps past the end of the address space",
+			    addr, size);
+	if (cl_add_ovf(off, size, &oend))
+		return perr(p, "ram offset 0x%" PRIx64 " size 0x%" PRIx64
+			    " wraps past 2^64", off, size);
+	for (i = 0; i < b->nwin; i++) {
+		w = &b->win[i];
+		if (cl_overlap(addr, size, w->addr, w->size))
+			return perr(p, "ram window [0x%" PRIx64 ", 0x%" PRIx64
+				    ") overlaps %s [0x%" PRIx64 ", 0x%"
+				    PRIx64 ") from line %zu", addr, end,
+				    w->name, w->addr, w->addr + w->size,
+				    p->win_line[i]);
+	}
+	w = &b->win[b->nwin];
+	snprintf(w->name, sizeof(w->name), "ram%u", b->nwin);
+	w->addr = addr;
+	w->size = size;
+	w->offset = off;
+	p->win_line[b->nwin++] = p->line;
+	return 0;
+}
+
+/* reserved = NAME ADDR SIZE */
+static int key_reserved(struct parser *p, char *val)
+{
+	struct cl_board *b = p->b;
+	struct cl_reserved *r;
+	char *word[3];
+	uint64_t addr, size, end;
+	unsigned i;
+	int rc;
+
+	if (b->nres == CL_MAX_RESERVED)
+		return perr(p, "more than %d reserved ranges", CL_MAX_RESERVED);
+	if (split(val, word, 3) != 3)
+		return perr(p, "bad reserved '%s' (want NAME ADDR SIZE)",
+			    p->raw);
+	if (!valid_name(word[0], sizeof(r->name)))
+		return perr(p, "bad reserved name '%s' (want " BOARD_NAME_CHARS
+			    "+, at most %zu characters)", word[0],
+			    sizeof(r->name) - 1);
+	for (i = 0; i < b->nres; i++)
+		if (!strcmp(b->res[i].name, word[0]))
+			return perr(p, "reserved name '%s' already used on "
+				    "line %zu", word[0], p->res_line[i]);
+	rc = get_num(p, "reserved address", word[1], &addr);
+	if (!rc)
+		rc = get_num(p, "reserved size", word[2], &size);
+	if (rc)
+		return rc;
+	if (!size)
+		return perr(p, "reserved '%s' size 0", word[0]);
+	if (cl_add_ovf(addr, size, &end))
+		return perr(p, "reserved '%s' 0x%" PRIx64 " size 0x%" PRIx64
+			    " wraps past the end of the address space",
+			    word[0], addr, size);
+	r = &b->res[b->nres];
+	strcpy(r->name, word[0]);
+	r->addr = addr;
+	r->size = size;
+	p->res_line[b->nres++] = p->line;
+	return 0;
+}
+
+/* option = KEY=VALUE, KEY being a transport option such as mem.path */
+static int key_option(struct parser *p, char *val)
+{
+	struct cl_board *b = p->b;
+	char *eq = strchr(val, '=');
+	size_t klen, i;
+
+	if (b->nopt == CL_MAX_BOARD_OPTS)
+		return perr(p, "more than %d options", CL_MAX_BOARD_OPTS);
+	if (!eq)
+		return perr(p, "bad option '%s' (want KEY=VALUE)", val);
+	klen = (size_t)(eq - val);
+	for (i = 0; i < klen; i++)
+		if (!is_name_char(val[i]))
+			break;
+	if (!klen || i < klen || !memchr(val, '.', klen))
+		return perr(p, "bad option '%s' (want KEY=VALUE with a KEY "
+			    "such as mem.path)", val);
+	if (strlen(val) >= sizeof(b->opt[0]))
+		return perr(p, "option '%.*s' longer than %zu characters",
+			    (int)klen, val, sizeof(b->opt[0]) - 1);
+	for (i = 0; i < b->nopt; i++)
+		if (!strncmp(b->opt[i], val, klen + 1))
+			return perr(p, "option '%.*s' already given on line %zu",
+				    (int)klen, val, p->opt_line[i]);
+	strcpy(b->opt[b->nopt], val);
+	p->opt_line[b->nopt++] = p->line;
+	return 0;
+}
+
+static const struct key {
+	const char *name;
+	int scalar;               /* enum scalar, or -1 when repeatable */
+	int (*parse)(struct parser *p, char *val);
+} keys[] = {
+	{ "name", K_NAME, key_name },
+	{ "description", K_DESCRIPTION, key_description },
+	{ "transport", K_TRANSPORT, key_transport },
+	{ "machine", K_MACHINE, key_machine },
+	{ "endian", K_ENDIAN, key_endian },
+	{ "ram", -1, key_ram },
+	{ "reserved", -1, key_reserved },
+	{ "mailbox", K_MAILBOX, key_mailbox },
+	{ "access-width", K_ACCESS_WIDTH, key_access_width },
+	{ "release", K_RELEASE, key_release },
+	{ "option", -1, key_option },
+};
+
+static int parse_line(struct parser *p, const char *text, size_t len)
+{
+	char buf[BOARD_LINE_MAX + 1], *line, *key, *val, *eq;
+	const struct key *k = NULL;
+	size_t i;
+
+	if (len > BOARD_LINE_MAX)
+		return perr(p, "line longer than %d characters",
+			    BOARD_LINE_MAX);
+	if (memchr(text, '\0', len))
+		return perr(p, "NUL byte in line");
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	for (i = 0; i < len; i++) {       /* '#' at the start of a word */
+		if (buf[i] == '#' && (i == 0 || is_space(buf[i - 1]))) {
+			buf[i] = '\0';
+			break;
+		}
+	}
+	line = trim(buf);
+	if (!*line)
+		return 0;
+	eq = strchr(line, '=');
+	if (!eq)
+		return perr(p, "expected 'key = value', got '%s'", line);
+	*eq = '\0';
+	key = trim(line);
+	val = trim(eq + 1);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(keys[i].name, key))
+			k = &keys[i];
+	if (!k)
+		return perr(p, "unknown key '%s'", key);
+	if (!*val)
+		return perr(p, "key '%s' has no value", key);
+	if (k->scalar >= 0) {
+		if (p->seen[k->scalar])
+			return perr(p, "key '%s' given twice (first on line "
+				    "%zu)", key, p->seen[k->scalar]);
+		p->seen[k->scalar] = p->line;
+	}
+	strcpy(p->raw, val);
+	return k->parse(p, val);
+}
+
+/* Checks that need the whole file. */
+static int finish(struct parser *p)
+{
+	static const struct {
+		enum scalar key;
+		const char *name;
+	} required[] = {
+		{ K_NAME, "name" },
+		{ K_TRANSPORT, "transport" },
+		{ K_RELEASE, "release" },
+	};
+	struct cl_board *b = p->b;
+	uint64_t mb = b->mailbox, mbend = mb + CARDBOOT_MB_SIZE;
+	unsigned i;
+
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!p->seen[required[i].key])
+			return perr(p, "missing required key '%s'",
+				    required[i].name);
+	if (!b->nwin)
+		return perr(p, "missing required key 'ram'");
+	if (b->release == CL_RELEASE_MAILBOX && !b->has_mailbox) {
+		p->line = p->seen[K_RELEASE];
+		return perr(p, "release = mailbox needs a 'mailbox' key");
+	}
+	if (b->has_mailbox) {
+		p->line = p->seen[K_MAILBOX];
+		if (cl_window_find(b, mb, CARDBOOT_MB_SIZE, NULL) < 0)
+			return perr(p, "mailbox [0x%" PRIx64 ", 0x%" PRIx64
+				    ") is not inside a ram window", mb, mbend);
+		for (i = 0; i < b->nres; i++)
+			if (mb >= b->res[i].addr &&
+			    mbend <= b->res[i].addr + b->res[i].size)
+				break;
+		if (i == b->nres)
+			return perr(p, "mailbox [0x%" PRIx64 ", 0x%" PRIx64
+				    ") is not inside a reserved range (an "
+				    "image could overwrite it)", mb, mbend);
+	}
+	if (!p->seen[K_ACCESS_WIDTH])
+		b->access_width = 4;
+	if (!p->seen[K_ENDIAN] && b->machine)
+		b->endian = cl_machine_endian(b->machine, b->elfclass);
+	return 0;
+}
+
+int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
+		   size_t len, struct cl_board *out)
+{
+	struct parser p = { .ctx = ctx, .b = out };
+	const char *nl;
+	size_t pos = 0, n;
+	int rc;
+
+	if (!out || (!text && len))
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_parse: no %s",
+				 out ? "text" : "board");
+	memset(out, 0, sizeof(*out));
+	p.file = name ? name : "(board)";
+	if (strlen(p.file) >= sizeof(out->path))
+		return cl_seterr(ctx, CL_E_BOARD, "board path '%s' longer than "
+				 "%zu characters", p.file,
+				 sizeof(out->path) - 1);
+	strcpy(out->path, p.file);
+	while (pos < len) {
+		nl = memchr(text + pos, '\n', len - pos);
+		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+		p.line++;
+		rc = parse_line(&p, text + pos, n);
+		if (rc)
+			goto out_fail;
+		pos += n + 1;
+	}
+	p.line = 0;
+	rc = finish(&p);
+	if (rc)
+		goto out_fail;
+	return 0;
+
+out_fail:
+	memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+/* Read and parse path; *missing (if given) reports a file that does not
+ * exist instead of an error. */
+static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out,
+		int *missing)
+{
+	size_t len = 0;
+	ssize_t r;
+	char *buf;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (missing && (errno == ENOENT || errno == ENOTDIR)) {
+			*missing = 1;
+			return CL_E_BOARD;
+		}
+		return cl_seterr(ctx, CL_E_FILE, "cannot open '%s': %s", path,
+				 strerror(errno));
+	}
+	buf = malloc(BOARD_FILE_MAX + 1);
+	if (!buf) {
+		rc = cl_seterr(ctx, CL_E_NOMEM, "out of memory reading '%s'",
+			       path);
+		goto out_close;
+	}
+	for (;;) {
+		r = read(fd, buf + len, BOARD_FILE_MAX + 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = cl_seterr(ctx, CL_E_FILE, "cannot read '%s': %s",
+				       path, strerror(errno));
+			goto out_free;
+		}
+		if (!r)
+			break;
+		len += (size_t)r;
+		if (len > BOARD_FILE_MAX) {
+			rc = cl_seterr(ctx, CL_E_BOARD, "board file '%s' is "
+				       "larger than %d KiB", path,
+				       BOARD_FILE_MAX / 1024);
+			goto out_free;
+		}
+	}
+	rc = cl_board_parse(ctx, path, buf, len, out);
+out_free:
+	free(buf);
+out_close:
+	close(fd);
+	return rc;
+}
+
+int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out)
+{
+	if (!path || !out)
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_load: no %s",
+				 path ? "board" : "path");
+	memset(out, 0, sizeof(*out));
+	return load(ctx, path, out, NULL);
+}
+
+int cl_board_find(struct cl_ctx *ctx, const char *name,
+		  const char *const *dirs, struct cl_board *out)
+{
+	char path[4096], where[300];
+	size_t n, used = 0;
+	const char *dir;
+	int missing, rc, k;
+	unsigned i;
+
+	if (!name || !out)
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_find: no %s",
+				 name ? "board" : "name");
+	memset(out, 0, sizeof(*out));
+	n = strlen(name);
+	if (strchr(name, '/') ||
+	    (n >= 6 && !strcmp(name + n - 6, ".board")))
+		return load(ctx, name, out, NULL);
+	if (!valid_name(name, sizeof(out->name)))
+		return cl_seterr(ctx, CL_E_BOARD, "bad board name '%s' (want "
+				 BOARD_NAME_CHARS "+ or a path)", name);
+	where[0] = '\0';
+	for (i = 0; dirs && dirs[i]; i++) {
+		dir = dirs[i][0] ? dirs[i] : ".";
+		k = snprintf(path, sizeof(path), "%s/%s.board", dir, name);
+		if (k < 0 || (size_t)k >= sizeof(path))
+			return cl_seterr(ctx, CL_E_BOARD, "board directory "
+					 "'%s' has too long a name", dir);
+		missing = 0;
+		rc = load(ctx, path, out, &missing);
+		if (!missing)
+			return rc;
+		if (used < sizeof(where)) {
+			k = snprintf(where + used, sizeof(where) - used, "%s%s",
+				     i ? ", " : "", dir);
+			used += k > 0 ? (size_t)k : 0;
+		}
+	}
+	if (!i)
+		return cl_seterr(ctx, CL_E_BOARD, "board '%s' not found (no "
+				 "board directories)", name);
+	return cl_seterr(ctx, CL_E_BOARD, "board '%s' not found (looked in "
+			 "%s)", name, where);
+}
+
+uint64_t cl_board_ram_total(const struct cl_board *b)
+{
+	uint64_t total = 0;
+	unsigned i;
+
+	for (i = 0; i < b->nwin && i < CL_MAX_WINDOWS; i++)
+		if (cl_add_ovf(total, b->win[i].size, &total))
+			return UINT64_MAX;
+	return total;
+}

@@ -1,0 +1,307 @@
+/* cardload.h - public interface of libcardload, the host-side card loader
+ *
+ * The pipeline, one direction:
+ *   cl_image_open()  sniff, decompress under caps, parse the ELF (libelf)
+ *   cl_plan_make()   PURE: image + board + options -> checked load plan
+ *   cl_load()        hold, relocate, write, zero bss, verify, stage, release
+ *
+ * Every function returns 0 or a negative enum cl_err; the context keeps a
+ * message naming the culprit (cl_errmsg). The library never prints to
+ * stdout and never exits.
+ */
+#ifndef CARDLOAD_H
+#define CARDLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CL_VERSION "0.1.0"
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Keep in step with the table in error.c (a test checks every code). */
+enum cl_err {
+	CL_OK = 0,
+	CL_E_NOMEM = -1,     /* out of host memory */
+	CL_E_USAGE = -2,     /* invalid argument or option */
+	CL_E_BOARD = -3,     /* board file invalid */
+	CL_E_FILE = -4,      /* cannot read an input file */
+	CL_E_FORMAT = -5,    /* unrecognised or unsupported image format */
+	CL_E_DECOMP = -6,    /* corrupt compressed stream */
+	CL_E_TOOBIG = -7,    /* a size cap was exceeded */
+	CL_E_ELF = -8,       /* malformed or unsuitable ELF image */
+	CL_E_RELOC = -9,     /* relocations the loader cannot apply */
+	CL_E_PLACE = -10,    /* placement conflict */
+	CL_E_NODEV = -11,    /* card not found */
+	CL_E_BUSY = -12,     /* card in use by another loader */
+	CL_E_IO = -13,       /* transport I/O error */
+	CL_E_VERIFY = -14,   /* read-back mismatch */
+	CL_E_TIMEOUT = -15,  /* waited too long */
+	CL_E_INTR = -16,     /* interrupted by a signal */
+	CL_E_STATE = -17,    /* card not in the state the request needs */
+	CL_E_INTERNAL = -18, /* a bug in cardload */
+	CL_E__LAST = -18
+};
+
+/* Exit codes of the cardload command, one per class of error. */
+enum cl_exit {
+	CL_EXIT_OK = 0,
+	CL_EXIT_INTERNAL = 1,
+	CL_EXIT_USAGE = 2,
+	CL_EXIT_BOARD = 3,
+	CL_EXIT_IMAGE = 4,
+	CL_EXIT_PLACE = 5,
+	CL_EXIT_NODEV = 6,
+	CL_EXIT_BUSY = 7,
+	CL_EXIT_IO = 8,
+	CL_EXIT_VERIFY = 9,
+	CL_EXIT_TIMEOUT = 10,
+	CL_EXIT_INTR = 11,
+	CL_EXIT_STATE = 12,
+};
+
+const char *cl_strerror(int err); /* "placement conflict" */
+const char *cl_errname(int err);  /* "CL_E_PLACE" */
+int cl_exit_code(int err);        /* CL_EXIT_PLACE */
+
+/* ---- context ----------------------------------------------------------- */
+
+struct cl_ctx;
+
+enum cl_log_level { CL_LOG_ERR, CL_LOG_WARN, CL_LOG_INFO, CL_LOG_DEBUG };
+typedef void (*cl_log_fn)(void *arg, enum cl_log_level lvl, const char *msg);
+/* stage is "write", "zero", "verify"; done/total in bytes */
+typedef void (*cl_progress_fn)(void *arg, const char *stage, uint64_t done,
+			       uint64_t total);
+
+struct cl_ctx *cl_ctx_new(void);
+void cl_ctx_free(struct cl_ctx *ctx);
+const char *cl_errmsg(const struct cl_ctx *ctx); /* last error, never NULL */
+void cl_set_log(struct cl_ctx *ctx, cl_log_fn fn, void *arg);
+void cl_set_progress(struct cl_ctx *ctx, cl_progress_fn fn, void *arg);
+
+/* ---- boards ------------------------------------------------------------ */
+
+#define CL_MAX_WINDOWS 8
+#define CL_MAX_RESERVED 32
+#define CL_MAX_BOARD_OPTS 16
+#define CL_NAME_MAX 48
+
+enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX };
+
+struct cl_window {          /* a stretch of card RAM the transport reaches */
+	char name[CL_NAME_MAX]; /* "ram0", "ram1", ... */
+	uint64_t addr;          /* card address */
+	uint64_t size;
+	uint64_t offset;        /* offset in the transport's backing */
+};
+
+struct cl_reserved {        /* card memory no image may touch */
+	char name[CL_NAME_MAX];
+	uint64_t addr;
+	uint64_t size;
+};
+
+struct cl_board {
+	char name[CL_NAME_MAX];
+	char description[128];
+	char path[256];             /* file it came from */
+	char transport[CL_NAME_MAX];
+	int machine;                /* EM_* or 0 for any */
+	int elfclass;               /* ELFCLASS32/64 or 0 for any */
+	int endian;                 /* ELFDATA2LSB/MSB or 0 for any */
+	unsigned access_width;      /* 1, 2, 4 or 8 bytes */
+	enum cl_release release;
+	bool has_mailbox;
+	uint64_t mailbox;           /* card address of struct cardboot_mailbox */
+	unsigned nwin;
+	struct cl_window win[CL_MAX_WINDOWS];
+	unsigned nres;
+	struct cl_reserved res[CL_MAX_RESERVED];
+	unsigned nopt;              /* default transport options "key=value" */
+	char opt[CL_MAX_BOARD_OPTS][128];
+};
+
+/* Parse and validate a board file. Errors name the line. */
+int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out);
+/* Parse from memory; name is used in messages. */
+int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
+		   size_t len, struct cl_board *out);
+/* Find NAME (or a path) in dirs (NULL-terminated list) as NAME.board. */
+int cl_board_find(struct cl_ctx *ctx, const char *name,
+		  const char *const *dirs, struct cl_board *out);
+uint64_t cl_board_ram_total(const struct cl_board *b);
+/* Index of the window holding all of [addr, addr+len) and the offset of
+ * addr in it, or -1 (also when the range wraps). */
+int cl_window_find(const struct cl_board *b, uint64_t addr, uint64_t len,
+		   uint64_t *win_off);
+
+/* ---- images ------------------------------------------------------------ */
+
+enum cl_kind { CL_KIND_ELF, CL_KIND_RAW };
+
+struct cl_seg {             /* one PT_LOAD, as the file says */
+	unsigned phidx;
+	uint32_t flags;         /* PF_R | PF_W | PF_X */
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+struct cl_image_opts {
+	uint64_t max_size;      /* cap on decompressed bytes; 0 = no cap */
+	unsigned max_ratio;     /* cap on output/input; 0 = default */
+	bool raw;               /* load as raw binary (needs raw_addr) */
+	uint64_t raw_addr;
+};
+
+#define CL_DEFAULT_MAX_RATIO 1024
+#define CL_MAX_PHNUM 4096
+
+struct cl_dyninfo {         /* what PT_DYNAMIC says about relocations */
+	bool present;
+	uint64_t rela, relasz, relaent;
+	uint64_t rel, relsz, relent;
+	uint64_t relr, relrsz, relrent;
+	uint64_t jmprel, pltrelsz, pltrel;
+};
+
+struct cl_image {
+	char path[256];
+	const char *compression;   /* "none", "gzip", ... */
+	uint64_t file_size;        /* bytes read from the file */
+	uint8_t *data;             /* decompressed image, private and writable */
+	uint64_t size;
+	enum cl_kind kind;
+	uint64_t raw_addr;         /* CL_KIND_RAW: card address (--addr) */
+	/* ELF facts (kind == CL_KIND_ELF) */
+	int elfclass, endian, machine, type;
+	uint64_t entry;
+	unsigned phnum;
+	unsigned nseg;
+	struct cl_seg *seg;        /* PT_LOAD segments in program-header order */
+	bool has_dynamic;
+	uint64_t dyn_offset, dyn_size;
+	struct cl_dyninfo dyn;
+	/* private */
+	void *elf;                 /* Elf * */
+	void *map;                 /* backing allocation */
+	size_t map_size;
+	int map_kind;
+};
+
+int cl_image_open(struct cl_ctx *ctx, const char *path,
+		  const struct cl_image_opts *opts, struct cl_image **out);
+/* Same from a caller's buffer (copied); name is used in messages. */
+int cl_image_from_memory(struct cl_ctx *ctx, const char *name,
+			 const void *buf, size_t len,
+			 const struct cl_image_opts *opts,
+			 struct cl_image **out);
+void cl_image_free(struct cl_image *img);
+const char *cl_machine_name(int em, int elfclass);
+
+/* ---- plan (pure) ------------------------------------------------------- */
+
+struct cl_plan_opts {
+	bool use_vaddr;          /* ET_EXEC: place at p_vaddr, not p_paddr */
+	bool has_base;           /* ET_DYN: --base */
+	uint64_t base;
+	bool has_entry;
+	uint64_t entry;          /* override the entry address */
+	uint32_t argmask;        /* bit n: arg[n] given */
+	uint64_t arg[4];
+};
+
+struct cl_plan_seg {
+	unsigned phidx;
+	uint32_t flags;
+	uint64_t addr;           /* card address */
+	uint64_t filesz, memsz;  /* memsz - filesz is zero-filled */
+	uint64_t src;            /* offset of the bytes in img->data */
+	unsigned win;            /* index of the board window */
+	uint64_t win_off;        /* offset inside that window */
+};
+
+struct cl_patch {            /* one relocated word, applied in host memory */
+	uint64_t src;            /* offset in img->data */
+	uint64_t value;
+	uint8_t width;           /* 4 or 8 */
+};
+
+struct cl_plan {
+	const struct cl_image *img;
+	const struct cl_board *board;
+	const char *placement;   /* "fixed (p_paddr)", "--base", "auto", ... */
+	uint64_t link_base;      /* lowest address the image was linked for */
+	uint64_t base;           /* where that lowest address lands */
+	uint64_t bias;           /* base - link_base, modulo 2^64 */
+	uint64_t span;           /* lowest to highest loaded byte */
+	uint64_t align;          /* largest p_align */
+	uint64_t entry;
+	unsigned nseg;
+	struct cl_plan_seg *seg;
+	size_t npatch;
+	struct cl_patch *patch;
+	char reloc_kind[32];     /* "none", "rela", "rel", "relr", "jmprel" */
+	uint64_t load_bytes;     /* sum of filesz */
+	uint64_t zero_bytes;     /* sum of memsz - filesz */
+	/* mailbox staging */
+	uint32_t argmask;
+	uint64_t arg[4];
+};
+
+int cl_plan_make(struct cl_ctx *ctx, const struct cl_image *img,
+		 const struct cl_board *board, const struct cl_plan_opts *opts,
+		 struct cl_plan **out);
+void cl_plan_free(struct cl_plan *plan);
+/* Apply the plan's relocation patches to img->data (idempotent). */
+void cl_plan_relocate(const struct cl_plan *plan, uint8_t *data);
+
+/* ---- transports and loading -------------------------------------------- */
+
+struct cl_tp;                /* an open transport (transports/transport.h) */
+
+struct cl_param {            /* "-O key=value" */
+	const char *key;
+	const char *value;
+};
+
+/* Open the board's transport with the board's default options overridden by
+ * params. */
+int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
+	    const struct cl_param *params, unsigned nparams,
+	    struct cl_tp **out);
+void cl_close(struct cl_tp *tp);
+
+struct cl_load_opts {
+	bool no_start;           /* load, verify and stage; do not release */
+	bool no_verify;
+};
+
+struct cl_load_result {
+	uint64_t bytes_written;
+	uint64_t bytes_zeroed;
+	uint32_t digest;         /* CARDBOOT_DIGEST_CRC32 over all segments */
+	uint32_t *seg_digest;    /* one per plan segment (free with result) */
+	bool verified;
+	bool staged;
+	bool released;
+	double ms_write, ms_verify;
+};
+
+int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
+	    const struct cl_load_opts *opts, struct cl_load_result *res);
+void cl_load_result_free(struct cl_load_result *res);
+
+/* Release a card whose image was staged earlier (cardload start). */
+int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
+	     struct cl_tp *tp);
+
+struct cl_card_status {
+	bool mailbox;            /* board has a mailbox */
+	uint32_t magic, version, ready, go, staged, status, argmask;
+	uint64_t hartid, platform_dtb, entry, arg[4];
+};
+int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
+	      struct cl_tp *tp, struct cl_card_status *st);
+
+#endif /* CARDLOAD_H */

@@ -1,0 +1,75 @@
+/* cmd_inspect.c - cardload inspect: what an image is and where it would go */
+#include <inttypes.h>
+#include "cli.h"
+
+static const char usage[] =
+"usage: cardload inspect IMAGE [--board NAME [--base ADDR]] [--json]\n"
+"\n"
+"Show the image's format, compression, ELF header, segments and relocation\n"
+"tables; with --board also the placement plan cardload would use. Nothing\n"
+"is written anywhere. Takes the placement options of 'cardload boot'.\n";
+
+static void report_dyn(const struct cl_image *img, FILE *f)
+{
+	const struct cl_dyninfo *d = &img->dyn;
+
+	if (!d->present) {
+		fprintf(f, "dynamic   none\n");
+		return;
+	}
+	fprintf(f, "dynamic   DT_RELA %" PRIu64 " bytes, DT_REL %" PRIu64
+		" bytes, DT_RELR %" PRIu64 " bytes, DT_JMPREL %" PRIu64
+		" bytes\n", d->relasz, d->relsz, d->relrsz, d->pltrelsz);
+}
+
+static void json_dyn(struct json *j, const struct cl_image *img)
+{
+	const struct cl_dyninfo *d = &img->dyn;
+
+	json_obj(j, "dynamic");
+	json_bool(j, "present", d->present);
+	json_u64(j, "rela_bytes", d->relasz);
+	json_u64(j, "rel_bytes", d->relsz);
+	json_u64(j, "relr_bytes", d->relrsz);
+	json_u64(j, "jmprel_bytes", d->pltrelsz);
+	json_end_obj(j);
+}
+
+int cmd_inspect(struct cli *c, int argc, char **argv)
+{
+	struct cl_image *img = NULL;
+	struct cl_plan *plan = NULL;
+	struct json j;
+	int rc;
+
+	rc = cli_parse(c, argc, argv, usage, 1);
+	if (!rc && c->board_name)
+		rc = cli_load_board(c);
+	if (rc)
+		return rc;
+	rc = cl_image_open(c->ctx, c->image, &c->iopts, &img);
+	if (!rc && c->have_board)
+		rc = cl_plan_make(c->ctx, img, &c->board, &c->popts, &plan);
+	if (rc) {
+		cl_image_free(img);
+		return cli_fail(c, rc);
+	}
+	if (c->json) {
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_image(&j, img);
+		json_dyn(&j, img);
+		if (plan)
+			json_plan(&j, plan);
+		json_end_obj(&j);
+		json_done(&j);
+	} else {
+		report_image(img, stdout);
+		report_dyn(img, stdout);
+		if (plan)
+			report_plan(plan, stdout);
+	}
+	cl_plan_free(plan);
+	cl_image_free(img);
+	return 0;
+}

@@ -1,0 +1,224 @@
+/* cmd_load.c - cardload boot | load | start | status */
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+#include "cardboot.h"
+#include "cli.h"
+
+static const char boot_usage[] =
+"usage: cardload boot|load --board NAME [-O KEY=VALUE]... IMAGE [options]\n"
+"\n"
+"Decompress, place, relocate and write IMAGE into the card's RAM, verify it\n"
+"by reading it back, then release the card CPU at the entry (boot) or leave\n"
+"it held with the entry staged (load, or boot --no-start).\n"
+"\n"
+"  -b, --board NAME     board file boards/NAME.board, or a path\n"
+"  -O KEY=VALUE         transport option (-O help lists them)\n"
+"      --base ADDR      place an ET_DYN image at ADDR (default: lowest fit)\n"
+"      --addr ADDR      load IMAGE as a raw binary at ADDR\n"
+"      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n"
+"      --entry ADDR     start at ADDR instead of the image's entry\n"
+"      --arg N=VALUE    argument register N (0..3) at entry\n"
+"      --max-size SIZE  cap on the decompressed image (default: board RAM)\n"
+"      --max-ratio N    cap on decompressed/compressed size (default 1024)\n"
+"  -n, --dry-run        print the plan, write nothing\n"
+"      --no-start       load and verify, do not release\n"
+"      --json           print image, plan and result as JSON on stdout\n"
+"      --progress       progress bar on stderr even when not a terminal\n"
+"      --no-progress    never show the progress bar\n"
+"  -v, --verbose        say more on stderr\n"
+"\n"
+"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n"
+"5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n"
+"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state.\n";
+
+static const char start_usage[] =
+"usage: cardload start --board NAME [-O KEY=VALUE]...\n"
+"\n"
+"Release a card whose image was loaded earlier with 'cardload load' (or\n"
+"'boot --no-start'): writes GO to the mailbox. Exit 12 if nothing is staged.\n";
+
+static const char status_usage[] =
+"usage: cardload status --board NAME [-O KEY=VALUE]... [--json]\n"
+"\n"
+"Show the card's mailbox: what the ROM posted (READY, hart id, platform\n"
+"DTB), what the host staged (entry, arguments, GO) and the payload status.\n";
+
+static void json_error(struct cli *c, struct json *j, int err)
+{
+	json_obj(j, "error");
+	json_str(j, "name", cl_errname(err));
+	json_u64(j, "exit", (uint64_t)cl_exit_code(err));
+	json_str(j, "message", cl_errmsg(c->ctx));
+	json_end_obj(j);
+}
+
+static int run_boot(struct cli *c, int argc, char **argv, bool load_only)
+{
+	struct cl_image *img = NULL;
+	struct cl_plan *plan = NULL;
+	struct cl_load_result res = { 0 };
+	struct cl_tp *tp = NULL;
+	struct json j;
+	int rc, exit_code = 0;
+
+	rc = cli_parse(c, argc, argv, boot_usage, 1);
+	if (!rc)
+		rc = cli_load_board(c);
+	if (rc)
+		return rc;
+	if (load_only)
+		c->lopts.no_start = true;
+	json_init(&j, stdout);
+	if (c->json)
+		json_obj(&j, NULL);
+	rc = cl_image_open(c->ctx, c->image, &c->iopts, &img);
+	if (!rc && c->json)
+		json_image(&j, img);
+	if (!rc)
+		rc = cl_plan_make(c->ctx, img, &c->board, &c->popts, &plan);
+	if (!rc) {
+		if (c->json)
+			json_plan(&j, plan);
+		else if (c->dry_run || c->verbose) {
+			report_image(img, stdout);
+			report_plan(plan, stdout);
+		}
+	}
+	if (!rc && c->dry_run) {
+		if (!c->json)
+			printf("dry run: nothing written\n");
+		goto out;
+	}
+	if (!rc)
+		rc = cl_open(c->ctx, &c->board, c->param, c->nparam, &tp);
+	if (!rc && !c->no_progress &&
+	    (c->progress || isatty(STDERR_FILENO)) &&
+	    plan->load_bytes + plan->zero_bytes > (1u << 20))
+		cl_set_progress(c->ctx, cli_on_progress, c);
+	if (!rc)
+		rc = cl_load(c->ctx, plan, tp, &c->lopts, &res);
+	if (!rc) {
+		if (c->json)
+			json_result(&j, plan, &res);
+		else
+			report_result(plan, &res, stdout);
+	}
+out:
+	if (rc) {
+		exit_code = cli_fail(c, rc);
+		if (c->json)
+			json_error(c, &j, rc);
+	}
+	if (c->json) {
+		json_end_obj(&j);
+		json_done(&j);
+	}
+	cl_close(tp);
+	cl_load_result_free(&res);
+	cl_plan_free(plan);
+	cl_image_free(img);
+	return exit_code;
+}
+
+int cmd_boot(struct cli *c, int argc, char **argv)
+{
+	return run_boot(c, argc, argv, false);
+}
+
+int cmd_load(struct cli *c, int argc, char **argv)
+{
+	return run_boot(c, argc, argv, true);
+}
+
+static int open_card(struct cli *c, int argc, char **argv, const char *usage,
+		     struct cl_tp **tp)
+{
+	int rc = cli_parse(c, argc, argv, usage, 0);
+
+	if (!rc)
+		rc = cli_load_board(c);
+	if (rc)
+		return rc;
+	rc = cl_open(c->ctx, &c->board, c->param, c->nparam, tp);
+	return rc ? cli_fail(c, rc) : 0;
+}
+
+int cmd_start(struct cli *c, int argc, char **argv)
+{
+	struct cl_tp *tp = NULL;
+	int rc = open_card(c, argc, argv, start_usage, &tp);
+
+	if (rc)
+		return rc;
+	rc = cl_start(c->ctx, &c->board, tp);
+	cl_close(tp);
+	if (rc)
+		return cli_fail(c, rc);
+	if (!c->json)
+		printf("released  board %s\n", c->board.name);
+	return 0;
+}
+
+static const char *word_name(uint32_t v, uint32_t named, const char *name)
+{
+	return v == named ? name : v ? "other" : "unset";
+}
+
+int cmd_status(struct cli *c, int argc, char **argv)
+{
+	struct cl_card_status st;
+	struct cl_tp *tp = NULL;
+	struct json j;
+	unsigned i;
+	int rc = open_card(c, argc, argv, status_usage, &tp);
+
+	if (rc)
+		return rc;
+	rc = cl_status(c->ctx, &c->board, tp, &st);
+	cl_close(tp);
+	if (rc)
+		return cli_fail(c, rc);
+	if (!st.mailbox) {
+		printf("board %s has no mailbox\n", c->board.name);
+		return 0;
+	}
+	if (!c->json) {
+		printf("mailbox   0x%" PRIx64 " (magic %s)\n", c->board.mailbox,
+		       word_name(st.magic, CARDBOOT_MB_MAGIC, "ok"));
+		printf("rom       %s, hart %" PRIu64 ", platform dtb 0x%" PRIx64
+		       "\n", word_name(st.ready, CARDBOOT_READY, "READY"),
+		       st.hartid, st.platform_dtb);
+		printf("host      %s, %s, entry 0x%" PRIx64 "\n",
+		       word_name(st.staged, CARDBOOT_STAGED, "STAGED"),
+		       word_name(st.go, CARDBOOT_GO, "GO"), st.entry);
+		for (i = 0; i < CARDBOOT_NARGS; i++)
+			if (st.argmask >> i & 1)
+				printf("arg%u      0x%" PRIx64 "\n", i,
+				       st.arg[i]);
+		printf("status    0x%08x\n", st.status);
+		return 0;
+	}
+	json_init(&j, stdout);
+	json_obj(&j, NULL);
+	json_hex(&j, "mailbox", c->board.mailbox);
+	json_bool(&j, "magic_ok", st.magic == CARDBOOT_MB_MAGIC);
+	json_bool(&j, "ready", st.ready == CARDBOOT_READY);
+	json_bool(&j, "staged", st.staged == CARDBOOT_STAGED);
+	json_bool(&j, "go", st.go == CARDBOOT_GO);
+	json_u64(&j, "hartid", st.hartid);
+	json_hex(&j, "platform_dtb", st.platform_dtb);
+	json_hex(&j, "entry", st.entry);
+	json_arr(&j, "args");
+	for (i = 0; i < CARDBOOT_NARGS; i++) {
+		if (st.argmask >> i & 1)
+			json_hex(&j, NULL, st.arg[i]);
+		else
+			json_null(&j, NULL);
+	}
+	json_end_arr(&j);
+	json_hex(&j, "status", st.status);
+	json_end_obj(&j);
+	json_done(&j);
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* json.h - a small streaming JSON writer for cardload's --json output */
+#ifndef CL_JSON_H
+#define CL_JSON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct json {
+	FILE *f;
+	int depth;
+	bool need_comma[32];
+};
+
+void json_init(struct json *j, FILE *f);
+void json_obj(struct json *j, const char *key);   /* key NULL in arrays */
+void json_arr(struct json *j, const char *key);
+void json_end_obj(struct json *j);
+void json_end_arr(struct json *j);
+void json_str(struct json *j, const char *key, const char *v);
+void json_u64(struct json *j, const char *key, uint64_t v);
+void json_hex(struct json *j, const char *key, uint64_t v); /* "0x1f" */
+void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
+void json_done(struct json *j); /* newline after the top level */
+
+#endif /* CL_JSON_H */

@@ -1,0 +1,231 @@
+/* opts.c - the options every cardload command shares, board lookup, and
+ * turning library errors into messages and exit codes */
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "internal.h"
+#include "transport.h"
+
+enum {
+	OPT_BASE = 256, OPT_ADDR, OPT_ENTRY, OPT_ARG, OPT_USE_VADDR,
+	OPT_MAX_SIZE, OPT_MAX_RATIO, OPT_NO_START, OPT_JSON, OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+};
+
+static const struct option longopts[] = {
+	{ "board", required_argument, NULL, 'b' },
+	{ "option", required_argument, NULL, 'O' },
+	{ "base", required_argument, NULL, OPT_BASE },
+	{ "addr", required_argument, NULL, OPT_ADDR },
+	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "arg", required_argument, NULL, OPT_ARG },
+	{ "use-vaddr", no_argument, NULL, OPT_USE_VADDR },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "no-start", no_argument, NULL, OPT_NO_START },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cli_fail(struct cli *c, int err)
+{
+	fprintf(stderr, "cardload %s: error: %s\n", c->cmd, cl_errmsg(c->ctx));
+	return cl_exit_code(err);
+}
+
+int cli_usage_error(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "cardload %s: ", c->cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'cardload %s --help')\n", c->cmd);
+	return CL_EXIT_USAGE;
+}
+
+static int number(struct cli *c, const char *opt, const char *s,
+		  uint64_t *out)
+{
+	if (cl_parse_u64(s, out))
+		return cli_usage_error(c, "%s '%s' is not a number", opt, s);
+	return 0;
+}
+
+/* --arg N=VALUE: argument register N (0..3) gets VALUE. */
+static int parse_arg(struct cli *c, const char *s)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+	uint64_t v;
+
+	if (end == s || *end != '=' || n > 3)
+		return cli_usage_error(c, "--arg '%s': want N=VALUE with N in "
+				       "0..3", s);
+	if (number(c, "--arg", end + 1, &v))
+		return CL_EXIT_USAGE;
+	c->popts.arg[n] = v;
+	c->popts.argmask |= 1u << n;
+	return 0;
+}
+
+static int add_param(struct cli *c, char *kv)
+{
+	char *eq = strchr(kv, '=');
+
+	if (!strcmp(kv, "help")) {
+		char help[4096];
+
+		cl_tp_help(help, sizeof(help));
+		printf("transport options (-O KEY=VALUE):\n%s", help);
+		exit(0);
+	}
+	if (!eq || eq == kv)
+		return cli_usage_error(c, "-O '%s': want KEY=VALUE", kv);
+	if (c->nparam == CLI_MAX_PARAMS)
+		return cli_usage_error(c, "too many -O options");
+	*eq = 0;
+	c->param[c->nparam++] = (struct cl_param){ kv, eq + 1 };
+	return 0;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
+	      int want_image)
+{
+	uint64_t v;
+	int opt, rc = 0;
+
+	optind = 1;
+	while (!rc && (opt = getopt_long(argc, argv, "b:O:nvh", longopts,
+					 NULL)) != -1) {
+		switch (opt) {
+		case 'b': c->board_name = optarg; break;
+		case 'O': rc = add_param(c, optarg); break;
+		case OPT_BASE:
+			rc = number(c, "--base", optarg, &c->popts.base);
+			c->popts.has_base = true;
+			break;
+		case OPT_ADDR:
+			rc = number(c, "--addr", optarg, &c->iopts.raw_addr);
+			c->iopts.raw = true;
+			break;
+		case OPT_ENTRY:
+			rc = number(c, "--entry", optarg, &c->popts.entry);
+			c->popts.has_entry = true;
+			break;
+		case OPT_ARG: rc = parse_arg(c, optarg); break;
+		case OPT_USE_VADDR: c->popts.use_vaddr = true; break;
+		case OPT_MAX_SIZE:
+			rc = number(c, "--max-size", optarg, &c->iopts.max_size);
+			break;
+		case OPT_MAX_RATIO:
+			rc = number(c, "--max-ratio", optarg, &v);
+			if (!rc && (v == 0 || v > 1000000))
+				rc = cli_usage_error(c, "--max-ratio %s out "
+						     "of range", optarg);
+			c->iopts.max_ratio = (unsigned)v;
+			break;
+		case 'n': c->dry_run = true; break;
+		case OPT_NO_START: c->lopts.no_start = true; break;
+		case OPT_JSON: c->json = true; break;
+		case OPT_PROGRESS: c->progress = true; break;
+		case OPT_NO_PROGRESS: c->no_progress = true; break;
+		case 'v': c->verbose++; break;
+		case 'h':
+			printf("%s", usage);
+			exit(0);
+		default:
+			return cli_usage_error(c, "bad option");
+		}
+	}
+	if (rc)
+		return rc;
+	if (want_image && optind < argc)
+		c->image = argv[optind++];
+	if (want_image == 1 && !c->image)
+		return cli_usage_error(c, "no image given");
+	if (optind < argc)
+		return cli_usage_error(c, "unexpected argument '%s'",
+				       argv[optind]);
+	if (c->popts.has_base && c->iopts.raw)
+		return cli_usage_error(c, "--base is for ET_DYN images, --addr "
+				       "for raw binaries; give one");
+	return 0;
+}
+
+/* Board search path: $CARDLOAD_BOARDS, ./boards, the boards/ beside the
+ * build directory of this binary, then the installed data directory. */
+int cli_load_board(struct cli *c)
+{
+	char exe[PATH_MAX], near[PATH_MAX + 16];
+	const char *dirs[5];
+	unsigned n = 0;
+	ssize_t len;
+	int rc;
+
+	if (!c->board_name)
+		return cli_usage_error(c, "no board given (--board NAME)");
+	if (getenv("CARDLOAD_BOARDS"))
+		dirs[n++] = getenv("CARDLOAD_BOARDS");
+	dirs[n++] = "boards";
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = 0;
+		snprintf(near, sizeof(near), "%s/../boards", dirname(exe));
+		dirs[n++] = near;
+	}
+	dirs[n++] = CL_DATADIR "/boards";
+	dirs[n] = NULL;
+	rc = cl_board_find(c->ctx, c->board_name, dirs, &c->board);
+	if (rc)
+		return cli_fail(c, rc);
+	c->have_board = true;
+	if (!c->iopts.max_size)
+		c->iopts.max_size = cl_board_ram_total(&c->board);
+	return 0;
+}
+
+void cli_on_log(void *arg, enum cl_log_level lvl, const char *msg)
+{
+	struct cli *c = arg;
+	static const char *const names[] = { "error", "warning", "info",
+					     "debug" };
+
+	if (lvl <= CL_LOG_WARN || (int)lvl - (int)CL_LOG_WARN <= c->verbose)
+		fprintf(stderr, "cardload %s: %s: %s\n", c->cmd, names[lvl],
+			msg);
+}
+
+/* A one-line bar on stderr, redrawn in place; finished with a newline. */
+void cli_on_progress(void *arg, const char *stage, uint64_t done,
+		     uint64_t total)
+{
+	static const char *last;
+	int pct = total ? (int)(done * 100 / total) : 100, i;
+	char bar[41];
+
+	(void)arg;
+	if (last && strcmp(last, stage))
+		fputc('\n', stderr);
+	last = stage;
+	for (i = 0; i < 40; i++)
+		bar[i] = i < pct * 40 / 100 ? '#' : ' ';
+	bar[40] = 0;
+	fprintf(stderr, "\r%-6s [%s] %3d%% %6.1f/%.1f MiB", stage, bar, pct,
+		done / 1048576.0, total / 1048576.0);
+	if (done >= total && !strcmp(stage, "verify")) {
+		fputc('\n', stderr);
+		last = NULL;
+	}
+}

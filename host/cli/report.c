@@ -1,0 +1,208 @@
+/* report.c - images, plans and load results as text and as JSON
+ *
+ * The human text may change between versions; the JSON is the stable
+ * interface for scripts (addresses and digests as "0x..." strings, sizes as
+ * numbers).
+ */
+#include <elf.h>
+#include <inttypes.h>
+#include "cli.h"
+
+static const char *type_name(const struct cl_image *img)
+{
+	if (img->kind == CL_KIND_RAW)
+		return "raw";
+	return img->type == ET_DYN ? "ET_DYN" : "ET_EXEC";
+}
+
+static void flags_str(uint32_t f, char out[4])
+{
+	out[0] = f & PF_R ? 'R' : '-';
+	out[1] = f & PF_W ? 'W' : '-';
+	out[2] = f & PF_X ? 'X' : '-';
+	out[3] = 0;
+}
+
+void report_image(const struct cl_image *img, FILE *f)
+{
+	unsigned i;
+	char fl[4];
+
+	fprintf(f, "image     %s: %s, %" PRIu64 " bytes", img->path,
+		img->compression, img->file_size);
+	if (img->size != img->file_size)
+		fprintf(f, " -> %" PRIu64 " bytes", img->size);
+	if (img->kind == CL_KIND_RAW) {
+		fprintf(f, ", raw binary\n");
+		return;
+	}
+	fprintf(f, ", ELF%d %s %s %s, entry 0x%" PRIx64 "\n",
+		img->elfclass == ELFCLASS64 ? 64 : 32,
+		img->endian == ELFDATA2MSB ? "MSB" : "LSB",
+		cl_machine_name(img->machine, img->elfclass), type_name(img),
+		img->entry);
+	fprintf(f, "  phdr  %-18s %-18s %-10s %-10s %-8s flags\n", "vaddr",
+		"paddr", "filesz", "memsz", "align");
+	for (i = 0; i < img->nseg; i++) {
+		const struct cl_seg *s = &img->seg[i];
+
+		flags_str(s->flags, fl);
+		fprintf(f, "  %-5u 0x%-16" PRIx64 " 0x%-16" PRIx64 " 0x%-8"
+			PRIx64 " 0x%-8" PRIx64 " 0x%-6" PRIx64 " %s\n",
+			s->phidx, s->vaddr, s->paddr, s->filesz, s->memsz,
+			s->align, fl);
+	}
+}
+
+void report_plan(const struct cl_plan *p, FILE *f)
+{
+	unsigned i;
+	char fl[4];
+
+	fprintf(f, "board     %s\n", p->board->name);
+	fprintf(f, "placement %s: base 0x%" PRIx64 " (linked at 0x%" PRIx64
+		", bias 0x%" PRIx64 ", align 0x%" PRIx64 ")\n", p->placement,
+		p->base, p->link_base, p->bias, p->align);
+	fprintf(f, "  phdr  %-38s %-10s %-10s %-16s flags\n", "card range",
+		"filesz", "zero", "window");
+	for (i = 0; i < p->nseg; i++) {
+		const struct cl_plan_seg *s = &p->seg[i];
+		char range[48], win[48];
+
+		snprintf(range, sizeof(range), "[0x%" PRIx64 ", 0x%" PRIx64 ")",
+			 s->addr, s->addr + s->memsz);
+		snprintf(win, sizeof(win), "%s+0x%" PRIx64,
+			 p->board->win[s->win].name, s->win_off);
+		flags_str(s->flags, fl);
+		fprintf(f, "  %-5u %-38s 0x%-8" PRIx64 " 0x%-8" PRIx64
+			" %-16s %s\n", s->phidx, range, s->filesz,
+			s->memsz - s->filesz, win, fl);
+	}
+	fprintf(f, "relocs    %zu (%s)\n", p->npatch, p->reloc_kind);
+	fprintf(f, "entry     0x%" PRIx64 "\n", p->entry);
+	for (i = 0; i < 4; i++)
+		if (p->argmask >> i & 1)
+			fprintf(f, "arg%u      0x%" PRIx64 "\n", i, p->arg[i]);
+}
+
+void report_result(const struct cl_plan *p, const struct cl_load_result *r,
+		   FILE *f)
+{
+	fprintf(f, "wrote     %" PRIu64 " bytes, zeroed %" PRIu64 " of %" PRIu64
+		" bss bytes (rest already zero) in %.1f ms\n",
+		r->bytes_written, r->bytes_zeroed, p->zero_bytes, r->ms_write);
+	if (r->verified)
+		fprintf(f, "verified  digest 0x%08x in %.1f ms\n", r->digest,
+			r->ms_verify);
+	if (r->released)
+		fprintf(f, "released  entry 0x%" PRIx64 "\n", p->entry);
+	else if (r->staged)
+		fprintf(f, "staged    entry 0x%" PRIx64 " (card held; "
+			"'cardload start' releases it)\n", p->entry);
+	else
+		fprintf(f, "loaded    board has no release method; card not "
+			"started\n");
+}
+
+void json_image(struct json *j, const struct cl_image *img)
+{
+	unsigned i;
+	char fl[4];
+
+	json_obj(j, "image");
+	json_str(j, "path", img->path);
+	json_str(j, "compression", img->compression);
+	json_u64(j, "file_size", img->file_size);
+	json_u64(j, "size", img->size);
+	json_str(j, "type", type_name(img));
+	if (img->kind == CL_KIND_ELF) {
+		json_u64(j, "class", img->elfclass == ELFCLASS64 ? 64 : 32);
+		json_str(j, "endian", img->endian == ELFDATA2MSB ? "big" :
+								  "little");
+		json_str(j, "machine",
+			 cl_machine_name(img->machine, img->elfclass));
+		json_hex(j, "entry", img->entry);
+		json_arr(j, "segments");
+		for (i = 0; i < img->nseg; i++) {
+			const struct cl_seg *s = &img->seg[i];
+
+			flags_str(s->flags, fl);
+			json_obj(j, NULL);
+			json_u64(j, "phidx", s->phidx);
+			json_hex(j, "offset", s->offset);
+			json_hex(j, "vaddr", s->vaddr);
+			json_hex(j, "paddr", s->paddr);
+			json_u64(j, "filesz", s->filesz);
+			json_u64(j, "memsz", s->memsz);
+			json_hex(j, "align", s->align);
+			json_str(j, "flags", fl);
+			json_end_obj(j);
+		}
+		json_end_arr(j);
+	}
+	json_end_obj(j);
+}
+
+void json_plan(struct json *j, const struct cl_plan *p)
+{
+	unsigned i;
+	char fl[4];
+
+	json_obj(j, "plan");
+	json_str(j, "board", p->board->name);
+	json_str(j, "placement", p->placement);
+	json_hex(j, "link_base", p->link_base);
+	json_hex(j, "base", p->base);
+	json_hex(j, "bias", p->bias);
+	json_hex(j, "align", p->align);
+	json_hex(j, "span", p->span);
+	json_hex(j, "entry", p->entry);
+	json_arr(j, "segments");
+	for (i = 0; i < p->nseg; i++) {
+		const struct cl_plan_seg *s = &p->seg[i];
+
+		flags_str(s->flags, fl);
+		json_obj(j, NULL);
+		json_u64(j, "phidx", s->phidx);
+		json_hex(j, "addr", s->addr);
+		json_u64(j, "filesz", s->filesz);
+		json_u64(j, "memsz", s->memsz);
+		json_str(j, "window", p->board->win[s->win].name);
+		json_hex(j, "window_offset", s->win_off);
+		json_str(j, "flags", fl);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_u64(j, "relocations", p->npatch);
+	json_str(j, "relocation_tables", p->reloc_kind);
+	json_arr(j, "args");
+	for (i = 0; i < 4; i++) {
+		if (p->argmask >> i & 1)
+			json_hex(j, NULL, p->arg[i]);
+		else
+			json_null(j, NULL);
+	}
+	json_end_arr(j);
+	json_end_obj(j);
+}
+
+void json_result(struct json *j, const struct cl_plan *p,
+		 const struct cl_load_result *r)
+{
+	unsigned i;
+
+	json_obj(j, "result");
+	json_u64(j, "written", r->bytes_written);
+	json_u64(j, "zeroed", r->bytes_zeroed);
+	json_hex(j, "digest", r->digest);
+	json_arr(j, "segment_digests");
+	for (i = 0; r->seg_digest && i < p->nseg; i++)
+		json_hex(j, NULL, r->seg_digest[i]);
+	json_end_arr(j);
+	json_bool(j, "verified", r->verified);
+	json_bool(j, "staged", r->staged);
+	json_bool(j, "released", r->released);
+	json_u64(j, "write_us", (uint64_t)(r->ms_write * 1000));
+	json_u64(j, "verify_us", (uint64_t)(r->ms_verify * 1000));
+	json_end_obj(j);
+}

@@ -1,0 +1,363 @@
+/* image.c - read an image: sniff by magic, decompress under caps, ELF or raw
+ *
+ * Whatever the input, img->data ends up private and writable (the loader
+ * patches relocations in host memory) and the file itself is never written:
+ * an uncompressed file is mapped MAP_PRIVATE, a compressed one is inflated
+ * into an anonymous MAP_NORESERVE reservation as large as the output cap, so
+ * only the pages really written cost memory and nothing is ever copied to
+ * grow a buffer. The format comes from the first bytes, never the file name.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "decompress.h"
+#include "internal.h"
+
+/* With no size cap (max_size 0) an image is still at most this large. */
+#define IMG_HARD_MAX (UINT64_C(4) << 30)
+
+/* img->map_kind: where img->map came from (munmap releases either) */
+enum { IMG_MAP_NONE, IMG_MAP_FILE, IMG_MAP_ANON };
+
+static const uint8_t gzip_magic[] = { 0x1f, 0x8b };
+static const uint8_t zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+static const uint8_t xz_magic[] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 };
+static const uint8_t elf_magic[] = { 0x7f, 'E', 'L', 'F' };
+
+#define MAGIC(m) m, sizeof(m)
+
+/* Recognised formats; run == NULL: known, but not built in. */
+static const struct cl_decomp decomps[] = {
+	{ "gzip", MAGIC(gzip_magic), cl_gunzip },
+	{ "zstd", MAGIC(zstd_magic), NULL },
+	{ "xz", MAGIC(xz_magic), NULL },
+};
+
+const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(decomps) / sizeof(decomps[0]); i++) {
+		const struct cl_decomp *d = &decomps[i];
+
+		if (len >= d->magic_len && !memcmp(data, d->magic,
+						   d->magic_len))
+			return d;
+	}
+	return NULL;
+}
+
+static void unmap(struct cl_image *img)
+{
+	if (img->map)
+		munmap(img->map, img->map_size);
+	img->map = NULL;
+	img->map_size = 0;
+	img->map_kind = IMG_MAP_NONE;
+}
+
+static int image_new(struct cl_ctx *ctx, const char *name,
+		     struct cl_image **out)
+{
+	struct cl_image *img = calloc(1, sizeof(*img));
+
+	if (!img)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory reading '%s'",
+				 name);
+	snprintf(img->path, sizeof(img->path), "%s", name);
+	img->compression = "none";
+	*out = img;
+	return 0;
+}
+
+/* Map the file's bytes privately and writably into img->map. */
+static int map_file(struct cl_ctx *ctx, struct cl_image *img,
+		    const char *path)
+{
+	struct stat st;
+	void *p;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cl_seterr(ctx, CL_E_FILE, "cannot open '%s': %s", path,
+				 strerror(errno));
+	if (fstat(fd, &st)) {
+		rc = cl_seterr(ctx, CL_E_FILE, "cannot stat '%s': %s", path,
+			       strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = cl_seterr(ctx, CL_E_FILE, "'%s' is not a regular file",
+			       path);
+		goto out_close;
+	}
+	if (st.st_size <= 0) {
+		rc = cl_seterr(ctx, CL_E_FORMAT, "'%s' is empty", path);
+		goto out_close;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX) {
+		rc = cl_seterr(ctx, CL_E_TOOBIG, "'%s' is too large to map "
+			       "(%jd bytes)", path, (intmax_t)st.st_size);
+		goto out_close;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		rc = cl_seterr(ctx, errno == ENOMEM ? CL_E_NOMEM : CL_E_FILE,
+			       "cannot map '%s': %s", path, strerror(errno));
+		goto out_close;
+	}
+	img->map = p;
+	img->map_size = (size_t)st.st_size;
+	img->map_kind = IMG_MAP_FILE;
+	img->file_size = (uint64_t)st.st_size;
+	rc = 0;
+out_close:
+	close(fd);
+	return rc;
+}
+
+/* Copy a caller's buffer into an anonymous mapping held in img->map. */
+static int map_copy(struct cl_ctx *ctx, struct cl_image *img,
+		    const char *name, const void *buf, size_t len)
+{
+	void *p;
+
+	if (!len)
+		return cl_seterr(ctx, CL_E_FORMAT, "'%s' is empty", name);
+	if (!buf)
+		return cl_seterr(ctx, CL_E_USAGE, "'%s': no buffer", name);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return cl_seterr(ctx, CL_E_NOMEM, "cannot allocate %zu bytes "
+				 "for '%s': %s", len, name, strerror(errno));
+	memcpy(p, buf, len);
+	img->map = p;
+	img->map_size = len;
+	img->map_kind = IMG_MAP_ANON;
+	img->file_size = len;
+	return 0;
+}
+
+static uint64_t size_cap(const struct cl_image_opts *opts)
+{
+	return opts->max_size ? opts->max_size : IMG_HARD_MAX;
+}
+
+static int size_cap_err(struct cl_ctx *ctx, const char *name,
+			const struct cl_image_opts *opts, const char *verb)
+{
+	if (!opts->max_size)
+		return cl_seterr(ctx, CL_E_TOOBIG, "'%s' %s more than %" PRIu64
+				 " bytes (the limit without a size cap); use "
+				 "--max-size", name, verb, IMG_HARD_MAX);
+	return cl_seterr(ctx, CL_E_TOOBIG, "'%s' %s more than %" PRIu64
+			 " bytes (size cap); use --max-size", name, verb,
+			 opts->max_size);
+}
+
+/*
+ * Inflate img->map (the input) into a fresh reservation capped by the size
+ * and ratio caps; on success the output replaces the input in img.
+ */
+static int decompress(struct cl_ctx *ctx, struct cl_image *img,
+		      const char *name, const struct cl_decomp *d,
+		      const struct cl_image_opts *opts)
+{
+	unsigned ratio = opts->max_ratio ? opts->max_ratio
+					 : CL_DEFAULT_MAX_RATIO;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t ratio_cap, cap;
+	size_t reserve, len, keep;
+	uint8_t *out;
+	int rc;
+
+	if (!d->run)
+		return cl_seterr(ctx, CL_E_FORMAT, "'%s' is %s-compressed; "
+				 "this build has no %s support", name, d->name,
+				 d->name);
+	if (cl_mul_ovf(img->file_size, (uint64_t)ratio, &ratio_cap))
+		ratio_cap = UINT64_MAX;
+	cap = size_cap(opts);
+	if (ratio_cap < cap)
+		cap = ratio_cap;
+	if (cap > SIZE_MAX - page)
+		return cl_seterr(ctx, CL_E_NOMEM, "cannot reserve %" PRIu64
+				 " bytes to decompress '%s'; use --max-size",
+				 cap, name);
+	reserve = ((size_t)cap + page - 1) / page * page;
+	if (!reserve)
+		reserve = page;
+	out = mmap(NULL, reserve, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (out == MAP_FAILED)
+		return cl_seterr(ctx, CL_E_NOMEM, "cannot reserve %zu bytes to "
+				 "decompress '%s': %s; use --max-size", reserve,
+				 name, strerror(errno));
+	madvise(img->map, img->map_size, MADV_SEQUENTIAL);
+
+	rc = d->run(ctx, name, img->map, img->map_size, out, (size_t)cap,
+		    &len);
+	if (rc == CL_E_TOOBIG) {
+		if (ratio_cap < size_cap(opts))
+			rc = cl_seterr(ctx, CL_E_TOOBIG, "'%s' expands more "
+				       "than %u times (ratio cap); use "
+				       "--max-ratio", name, ratio);
+		else
+			rc = size_cap_err(ctx, name, opts, "decompresses to");
+		goto out_unmap;
+	}
+	if (rc)
+		goto out_unmap;
+	if (!len) {
+		rc = cl_seterr(ctx, CL_E_FORMAT, "'%s' is empty once "
+			       "decompressed", name);
+		goto out_unmap;
+	}
+
+	/* give back the untouched tail of the reservation */
+	keep = (len + page - 1) / page * page;
+	if (keep < reserve)
+		munmap(out + keep, reserve - keep);
+	unmap(img);
+	img->map = out;
+	img->map_size = keep;
+	img->map_kind = IMG_MAP_ANON;
+	img->data = out;
+	img->size = len;
+	img->compression = d->name;
+	return 0;
+
+out_unmap:
+	munmap(out, reserve);
+	return rc;
+}
+
+/* img->map holds the input: decompress if needed, then decide the kind. */
+static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
+			const char *name, const struct cl_image_opts *opts)
+{
+	const struct cl_decomp *d = cl_decomp_find(img->map, img->map_size);
+	char head[3 * sizeof(elf_magic) + 1];
+	size_t i, n;
+	bool elf;
+	int rc;
+
+	if (d) {
+		rc = decompress(ctx, img, name, d, opts);
+		if (rc)
+			return rc;
+	} else {
+		if (img->map_size > size_cap(opts))
+			return size_cap_err(ctx, name, opts, "is");
+		img->data = img->map;
+		img->size = img->map_size;
+	}
+	cl_log(ctx, CL_LOG_DEBUG, "'%s': %s, %" PRIu64 " bytes read, %" PRIu64
+	       " bytes of image", name, img->compression, img->file_size,
+	       img->size);
+
+	elf = img->size >= sizeof(elf_magic) &&
+	      !memcmp(img->data, elf_magic, sizeof(elf_magic));
+	if (opts->raw) {
+		img->kind = CL_KIND_RAW;
+		img->raw_addr = opts->raw_addr;
+		if (elf)
+			cl_log(ctx, CL_LOG_WARN, "'%s' is an ELF image, loaded "
+			       "as a raw binary as asked", name);
+		return 0;
+	}
+	if (elf) {
+		img->kind = CL_KIND_ELF;
+		return cl_elf_parse(ctx, img);
+	}
+
+	/* "4d 5a 90 00": the first bytes, so the user sees what it is */
+	n = img->size < sizeof(elf_magic) ? img->size : sizeof(elf_magic);
+	head[0] = '\0';
+	for (i = 0; i < n; i++)
+		snprintf(head + 3 * i, sizeof(head) - 3 * i, "%02x ",
+			 img->data[i]);
+	if (n)
+		head[3 * n - 1] = '\0';
+	return cl_seterr(ctx, CL_E_FORMAT, "'%s' is not an ELF image (starts "
+			 "with %s); use --addr to load it as a raw binary",
+			 name, head);
+}
+
+static const struct cl_image_opts no_opts;
+
+int cl_image_open(struct cl_ctx *ctx, const char *path,
+		  const struct cl_image_opts *opts, struct cl_image **out)
+{
+	struct cl_image *img;
+	int rc;
+
+	if (!out)
+		return cl_seterr(ctx, CL_E_USAGE, "cl_image_open: out is NULL");
+	*out = NULL;
+	if (!path || !*path)
+		return cl_seterr(ctx, CL_E_USAGE, "no image file given");
+	if (!opts)
+		opts = &no_opts;
+	rc = image_new(ctx, path, &img);
+	if (rc)
+		return rc;
+	rc = map_file(ctx, img, path);
+	if (!rc)
+		rc = image_finish(ctx, img, path, opts);
+	if (rc) {
+		cl_image_free(img);
+		return rc;
+	}
+	*out = img;
+	return 0;
+}
+
+int cl_image_from_memory(struct cl_ctx *ctx, const char *name,
+			 const void *buf, size_t len,
+			 const struct cl_image_opts *opts,
+			 struct cl_image **out)
+{
+	struct cl_image *img;
+	int rc;
+
+	if (!out)
+		return cl_seterr(ctx, CL_E_USAGE,
+				 "cl_image_from_memory: out is NULL");
+	*out = NULL;
+	if (!name)
+		name = "(memory)";
+	if (!opts)
+		opts = &no_opts;
+	rc = image_new(ctx, name, &img);
+	if (rc)
+		return rc;
+	rc = map_copy(ctx, img, name, buf, len);
+	if (!rc)
+		rc = image_finish(ctx, img, name, opts);
+	if (rc) {
+		cl_image_free(img);
+		return rc;
+	}
+	*out = img;
+	return 0;
+}
+
+void cl_image_free(struct cl_image *img)
+{
+	if (!img)
+		return;
+	cl_elf_release(img);
+	unmap(img);
+	free(img->seg);
+	free(img);
+}

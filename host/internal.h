@@ -1,0 +1,72 @@
+/* internal.h - helpers shared by the files of libcardload (not installed) */
+#ifndef CL_INTERNAL_H
+#define CL_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "cardload.h"
+
+struct cl_ctx {
+	int err;
+	char msg[512];
+	cl_log_fn log;
+	void *log_arg;
+	cl_progress_fn progress;
+	void *progress_arg;
+};
+
+/* Record err with a formatted message naming the culprit; returns err. */
+int cl_seterr(struct cl_ctx *ctx, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cl_log(struct cl_ctx *ctx, enum cl_log_level lvl, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cl_progress(struct cl_ctx *ctx, const char *stage, uint64_t done,
+		 uint64_t total);
+
+/* Checked arithmetic: true when the result overflowed. */
+#define cl_add_ovf(a, b, r) __builtin_add_overflow((a), (b), (r))
+#define cl_mul_ovf(a, b, r) __builtin_mul_overflow((a), (b), (r))
+
+/* [a, a+as) and [b, b+bs) overlap; both ends known not to wrap. */
+static inline int cl_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return as && bs && a < b + bs && b < a + as;
+}
+
+static inline int cl_is_pow2(uint64_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* Parse 123, 0x1f, 64K, 128M, 1G; -1 on junk or overflow. */
+int cl_parse_u64(const char *s, uint64_t *out);
+
+/* Monotonic milliseconds, for timings reported in results. */
+double cl_now_ms(void);
+
+/* CRC-32 as cardboot.h defines the image digest. */
+uint32_t cl_crc32(uint32_t crc, const void *buf, size_t len);
+uint32_t cl_crc32_zeros(uint32_t crc, uint64_t len);
+
+/* elf.c: validate img->data as ELF and fill the image's ELF facts. */
+int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img);
+void cl_elf_release(struct cl_image *img);
+/* Card address range [lo, hi) of a segment in the image's own terms. */
+uint64_t cl_seg_link_addr(const struct cl_image *img, const struct cl_seg *s,
+			  int use_vaddr);
+
+/* reloc.c: turn the image's dynamic relocations into patches for bias. */
+int cl_reloc_collect(struct cl_ctx *ctx, const struct cl_image *img,
+		     uint64_t bias, struct cl_patch **out, size_t *n,
+		     char *kind, size_t kindlen);
+/* Store/load a word of the image's width and byte order. */
+uint64_t cl_get_word(const uint8_t *p, unsigned width, int endian);
+void cl_put_word(uint8_t *p, unsigned width, int endian, uint64_t v);
+
+/* machine.c: board machine names ("riscv64") and their ELF facts. */
+int cl_machine_lookup(const char *name, int *em, int *elfclass); /* 0 or -1 */
+int cl_machine_endian(int em, int elfclass); /* usual ELFDATA2*, or 0 */
+void cl_machine_list(char *buf, size_t len); /* "riscv64, riscv32, ..." */
+
+#endif /* CL_INTERNAL_H */

@@ -1,0 +1,250 @@
+/* load.c - run a checked plan over a transport
+ *
+ *   relocate (host memory) -> hold -> write -> zero bss -> verify
+ *   -> stage entry and arguments -> release
+ *
+ * Relocation patches the host copy before anything is written, so the card
+ * receives each segment in one pass of large writes and never sees a
+ * half-relocated word. Any failure returns before the release step: the
+ * card stays held.
+ */
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cardboot.h"
+#include "internal.h"
+#include "release.h"
+#include "transport.h"
+
+#define WRITE_CHUNK (8u << 20)  /* progress granularity */
+#define VERIFY_CHUNK (1u << 20) /* read-back buffer */
+
+static int hold(struct cl_ctx *ctx, const struct cl_plan *p, struct cl_tp *tp)
+{
+	int rc = cl_tp_hold(tp);
+
+	if (!rc && p->board->release == CL_RELEASE_MAILBOX)
+		rc = cl_mailbox_hold(ctx, p->board, tp);
+	return rc;
+}
+
+static int write_segments(struct cl_ctx *ctx, const struct cl_plan *p,
+			  struct cl_tp *tp, struct cl_load_result *res)
+{
+	const uint8_t *data = p->img->data;
+	uint64_t total = p->load_bytes + p->zero_bytes, done = 0;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < p->nseg; i++) {
+		const struct cl_plan_seg *s = &p->seg[i];
+		uint64_t off, zaddr, zlen;
+
+		for (off = 0; off < s->filesz; off += WRITE_CHUNK) {
+			uint64_t n = s->filesz - off;
+
+			if (n > WRITE_CHUNK)
+				n = WRITE_CHUNK;
+			rc = cl_tp_write(tp, s->addr + off, data + s->src + off,
+					 (size_t)n);
+			if (rc)
+				return rc;
+			done += n;
+			res->bytes_written += n;
+			cl_progress(ctx, "write", done, total);
+		}
+		zaddr = s->addr + s->filesz;
+		zlen = s->memsz - s->filesz;
+		if (zlen && !cl_tp_known_zero(tp, zaddr, zlen)) {
+			rc = cl_tp_fill(tp, zaddr, 0, zlen);
+			if (rc)
+				return rc;
+			res->bytes_zeroed += zlen;
+		}
+		done += zlen;
+		cl_progress(ctx, "write", done, total);
+	}
+	return cl_tp_flush(tp);
+}
+
+/* What segment i should hold, as a digest (cardboot.h's definition). */
+static uint32_t expected_digest(const struct cl_plan *p, unsigned i,
+				uint32_t crc)
+{
+	const struct cl_plan_seg *s = &p->seg[i];
+
+	crc = cl_crc32(crc, p->img->data + s->src, (size_t)s->filesz);
+	return cl_crc32_zeros(crc, s->memsz - s->filesz);
+}
+
+/* Offset of the first byte of got[0..n) (segment offset off) that differs
+ * from what the plan wrote there, or -1. */
+static int64_t chunk_diff(const struct cl_plan *p, const struct cl_plan_seg *s,
+			  uint64_t off, const uint8_t *got, size_t n)
+{
+	size_t k = 0, nfile = 0;
+
+	if (off < s->filesz) {
+		nfile = s->filesz - off < n ? (size_t)(s->filesz - off) : n;
+		if (memcmp(got, p->img->data + s->src + off, nfile))
+			while (got[k] == p->img->data[s->src + off + k])
+				k++;
+		else
+			k = nfile;
+		if (k < nfile)
+			return (int64_t)(off + k);
+	}
+	for (k = nfile; k < n; k++)
+		if (got[k])
+			return (int64_t)(off + k);
+	return -1;
+}
+
+static int verify(struct cl_ctx *ctx, const struct cl_plan *p,
+		  struct cl_tp *tp, struct cl_load_result *res)
+{
+	uint8_t *buf = malloc(VERIFY_CHUNK);
+	uint64_t total = p->load_bytes + p->zero_bytes, done = 0;
+	unsigned i;
+	int rc = 0;
+
+	if (!buf)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	for (i = 0; i < p->nseg && !rc; i++) {
+		const struct cl_plan_seg *s = &p->seg[i];
+		int64_t bad = -1;
+		uint32_t got = 0;
+		uint64_t off;
+
+		for (off = 0; off < s->memsz; off += VERIFY_CHUNK) {
+			size_t n = s->memsz - off > VERIFY_CHUNK ?
+					   VERIFY_CHUNK : (size_t)(s->memsz - off);
+
+			rc = cl_tp_read(tp, s->addr + off, buf, n);
+			if (rc)
+				break;
+			got = cl_crc32(got, buf, n);
+			if (bad < 0)
+				bad = chunk_diff(p, s, off, buf, n);
+			done += n;
+			cl_progress(ctx, "verify", done, total);
+		}
+		if (!rc && (got != res->seg_digest[i] || bad >= 0))
+			rc = cl_seterr(ctx, CL_E_VERIFY,
+				       "segment %u [0x%" PRIx64 ", 0x%" PRIx64
+				       "): read-back digest 0x%08x, expected "
+				       "0x%08x, first difference at 0x%" PRIx64
+				       "; card left held", s->phidx, s->addr,
+				       s->addr + s->memsz, got,
+				       res->seg_digest[i],
+				       s->addr + (uint64_t)(bad < 0 ? 0 : bad));
+	}
+	free(buf);
+	if (!rc)
+		res->verified = true;
+	return rc;
+}
+
+static int stage_and_release(struct cl_ctx *ctx, const struct cl_plan *p,
+			     struct cl_tp *tp, const struct cl_load_opts *o,
+			     struct cl_load_result *res)
+{
+	const struct cl_board *b = p->board;
+	int rc = 0;
+
+	if (b->release == CL_RELEASE_MAILBOX) {
+		rc = cl_mailbox_stage(ctx, b, tp, p->entry, p->arg, p->argmask);
+		if (rc)
+			return rc;
+		res->staged = true;
+	}
+	if (o->no_start)
+		return 0;
+	if (b->release == CL_RELEASE_MAILBOX)
+		rc = cl_mailbox_go(ctx, b, tp);
+	if (!rc)
+		rc = cl_tp_release(tp, p->entry, p->arg, p->argmask);
+	if (!rc)
+		res->released = b->release != CL_RELEASE_NONE;
+	return rc;
+}
+
+int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
+	    const struct cl_load_opts *opts, struct cl_load_result *res)
+{
+	static const struct cl_load_opts none;
+	const struct cl_load_opts *o = opts ? opts : &none;
+	uint32_t crc = 0;
+	unsigned i;
+	double t0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	res->seg_digest = calloc(plan->nseg ? plan->nseg : 1, sizeof(uint32_t));
+	if (!res->seg_digest)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	cl_plan_relocate(plan, plan->img->data);
+	for (i = 0; i < plan->nseg; i++) {
+		res->seg_digest[i] = expected_digest(plan, i, 0);
+		crc = expected_digest(plan, i, crc);
+	}
+	res->digest = crc;
+
+	rc = hold(ctx, plan, tp);
+	if (rc)
+		return rc;
+	t0 = cl_now_ms();
+	rc = write_segments(ctx, plan, tp, res);
+	res->ms_write = cl_now_ms() - t0;
+	if (rc)
+		return rc;
+	if (!o->no_verify) {
+		t0 = cl_now_ms();
+		rc = verify(ctx, plan, tp, res);
+		res->ms_verify = cl_now_ms() - t0;
+		if (rc)
+			return rc;
+	}
+	return stage_and_release(ctx, plan, tp, o, res);
+}
+
+void cl_load_result_free(struct cl_load_result *res)
+{
+	if (res) {
+		free(res->seg_digest);
+		res->seg_digest = NULL;
+	}
+}
+
+int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
+	     struct cl_tp *tp)
+{
+	struct cl_card_status st;
+	int rc;
+
+	if (board->release != CL_RELEASE_MAILBOX)
+		return cl_seterr(ctx, CL_E_USAGE, "board '%s' has no release "
+				 "method to start a staged image", board->name);
+	rc = cl_mailbox_read(ctx, board, tp, &st);
+	if (rc)
+		return rc;
+	if (st.staged != CARDBOOT_STAGED)
+		return cl_seterr(ctx, CL_E_STATE, "no image is staged in the "
+				 "mailbox at 0x%" PRIx64 " of board '%s'; run "
+				 "'cardload load' first", board->mailbox,
+				 board->name);
+	rc = cl_mailbox_go(ctx, board, tp);
+	if (!rc)
+		rc = cl_tp_release(tp, st.entry, st.arg, st.argmask);
+	return rc;
+}
+
+int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
+	      struct cl_tp *tp, struct cl_card_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (board->release != CL_RELEASE_MAILBOX)
+		return 0;
+	return cl_mailbox_read(ctx, board, tp, st);
+}

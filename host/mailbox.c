@@ -1,0 +1,124 @@
+/* mailbox.c - the "mailbox" release method of cardboot.h over any transport
+ *
+ * Hold: go = HOLD and status = 0, so a ROM spinning on the mailbox stays put
+ * and a stale status from an earlier payload cannot be mistaken for a new
+ * one. Stage: entry, arguments, argmask and STAGED. Release: GO, written
+ * last, after a flush that orders everything before it.
+ */
+#include <inttypes.h>
+#include <string.h>
+#include "cardboot.h"
+#include "internal.h"
+#include "transport.h"
+#include "release.h"
+
+static void put_le(uint8_t *p, unsigned width, uint64_t v)
+{
+	cl_put_word(p, width, 1 /* ELFDATA2LSB */, v);
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned width)
+{
+	return cl_get_word(p, width, 1 /* ELFDATA2LSB */);
+}
+
+static int write_u32(struct cl_tp *tp, uint64_t addr, uint32_t v)
+{
+	uint8_t b[4];
+
+	put_le(b, 4, v);
+	return cl_tp_write(tp, addr, b, sizeof(b));
+}
+
+int cl_mailbox_hold(struct cl_ctx *ctx, const struct cl_board *b,
+		    struct cl_tp *tp)
+{
+	int rc;
+
+	(void)ctx;
+	rc = write_u32(tp, b->mailbox + CARDBOOT_MB_GO_OFF, CARDBOOT_HOLD);
+	if (!rc)
+		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_STAGED_OFF, 0);
+	if (!rc)
+		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_STATUS_OFF,
+			       CARDBOOT_STATUS_NONE);
+	if (!rc)
+		rc = cl_tp_flush(tp);
+	return rc;
+}
+
+int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
+		     struct cl_tp *tp, uint64_t entry, const uint64_t *arg,
+		     uint32_t argmask)
+{
+	uint8_t buf[CARDBOOT_MB_STATUS_OFF - CARDBOOT_MB_ENTRY_OFF];
+	unsigned i;
+	int rc;
+
+	(void)ctx;
+	memset(buf, 0, sizeof(buf));
+	put_le(buf, 8, entry);
+	put_le(buf + CARDBOOT_MB_ARGMASK_OFF - CARDBOOT_MB_ENTRY_OFF, 4,
+	       argmask & ((1u << CARDBOOT_NARGS) - 1));
+	for (i = 0; i < CARDBOOT_NARGS; i++)
+		put_le(buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF + 8 * i,
+		       8, argmask >> i & 1 ? arg[i] : 0);
+	/* entry, argmask, arg[] first; STAGED after them */
+	rc = cl_tp_write(tp, b->mailbox + CARDBOOT_MB_ENTRY_OFF, buf, 8);
+	if (!rc)
+		rc = cl_tp_write(tp, b->mailbox + CARDBOOT_MB_ARGMASK_OFF,
+				 buf + 8, 4);
+	if (!rc)
+		rc = cl_tp_write(tp, b->mailbox + CARDBOOT_MB_ARG_OFF,
+				 buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF,
+				 8 * CARDBOOT_NARGS);
+	if (!rc)
+		rc = cl_tp_flush(tp);
+	if (!rc)
+		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_STAGED_OFF,
+			       CARDBOOT_STAGED);
+	if (!rc)
+		rc = cl_tp_flush(tp);
+	return rc;
+}
+
+int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
+		  struct cl_tp *tp)
+{
+	int rc;
+
+	(void)ctx;
+	rc = cl_tp_flush(tp); /* everything before GO is visible first */
+	if (!rc)
+		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_GO_OFF, CARDBOOT_GO);
+	if (!rc)
+		rc = cl_tp_flush(tp);
+	return rc;
+}
+
+int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
+		    struct cl_tp *tp, struct cl_card_status *st)
+{
+	uint8_t m[CARDBOOT_MB_SIZE];
+	unsigned i;
+	int rc;
+
+	(void)ctx;
+	rc = cl_tp_read(tp, b->mailbox, m, sizeof(m));
+	if (rc)
+		return rc;
+	st->mailbox = true;
+	st->magic = get_le(m + CARDBOOT_MB_MAGIC_OFF, 4);
+	st->version = get_le(m + CARDBOOT_MB_VERSION_OFF, 4);
+	st->ready = get_le(m + CARDBOOT_MB_READY_OFF, 4);
+	st->go = get_le(m + CARDBOOT_MB_GO_OFF, 4);
+	st->hartid = get_le(m + CARDBOOT_MB_HARTID_OFF, 8);
+	st->platform_dtb = get_le(m + CARDBOOT_MB_PLATFORM_DTB_OFF, 8);
+	st->entry = get_le(m + CARDBOOT_MB_ENTRY_OFF, 8);
+	st->argmask = get_le(m + CARDBOOT_MB_ARGMASK_OFF, 4);
+	st->staged = get_le(m + CARDBOOT_MB_STAGED_OFF, 4);
+	for (i = 0; i < CARDBOOT_NARGS; i++)
+		st->arg[i] = get_le(m + CARDBOOT_MB_ARG_OFF + 8 * i, 8);
+	st->status = get_le(m + CARDBOOT_MB_STATUS_OFF, 4);
+	return 0;
+}

@@ -1,0 +1,365 @@
+/* plan.c - PURE: image + board + options -> a fully checked load plan
+ *
+ * No I/O happens here. The plan says where every byte goes (card address,
+ * window, window offset), what is zero-filled, which words are relocated and
+ * where the CPU starts; it is rejected as a whole when anything is outside a
+ * window, overlaps a reserved range or another segment, or overflows.
+ */
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define RANGE "[0x%" PRIx64 ", 0x%" PRIx64 ")"
+
+/* Smallest y >= x with y % align == rem (align a power of two). */
+static int align_up_to(uint64_t x, uint64_t align, uint64_t rem, uint64_t *y)
+{
+	uint64_t v = (x & ~(align - 1)) | rem;
+
+	if (v < x && cl_add_ovf(v, align, &v))
+		return -1;
+	*y = v;
+	return 0;
+}
+
+static const struct cl_reserved *reserved_hit(const struct cl_board *b,
+					      uint64_t addr, uint64_t size)
+{
+	unsigned i;
+
+	for (i = 0; i < b->nres; i++)
+		if (cl_overlap(addr, size, b->res[i].addr, b->res[i].size))
+			return &b->res[i];
+	return NULL;
+}
+
+/* Lowest address in the board's windows, taken in address order, where
+ * [base, base+span) fits one window, base % align == rem and no reserved
+ * range is touched. */
+static int find_slot(const struct cl_board *b, uint64_t span, uint64_t align,
+		     uint64_t rem, uint64_t *base, unsigned *win)
+{
+	unsigned order[CL_MAX_WINDOWS], i, j, n = b->nwin;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = 1; i < n; i++) /* insertion sort: at most 8 windows */
+		for (j = i; j > 0 && b->win[order[j]].addr <
+				     b->win[order[j - 1]].addr; j--) {
+			unsigned t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		const struct cl_window *w = &b->win[order[i]];
+		uint64_t cand, end, wend = w->addr + w->size;
+		const struct cl_reserved *r;
+
+		if (align_up_to(w->addr, align, rem, &cand))
+			continue;
+		while (!cl_add_ovf(cand, span, &end) && end <= wend) {
+			r = reserved_hit(b, cand, span);
+			if (!r) {
+				*base = cand;
+				*win = order[i];
+				return 0;
+			}
+			if (align_up_to(r->addr + r->size, align, rem, &cand))
+				break;
+		}
+	}
+	return -1;
+}
+
+/* Where the image's segments land: sets base, bias, placement. */
+static int place(struct cl_ctx *ctx, struct cl_plan *p,
+		 const struct cl_plan_opts *o)
+{
+	const struct cl_image *img = p->img;
+	const struct cl_board *b = p->board;
+	uint64_t hi = 0, end, rem;
+	unsigned i, win;
+
+	p->link_base = UINT64_MAX;
+	p->align = 1;
+	for (i = 0; i < img->nseg; i++) {
+		const struct cl_seg *s = &img->seg[i];
+		uint64_t a = cl_seg_link_addr(img, s, o->use_vaddr);
+
+		if (a < p->link_base)
+			p->link_base = a;
+		if (a + s->memsz > hi) /* no wrap: checked in elf.c */
+			hi = a + s->memsz;
+		if (s->align > p->align)
+			p->align = s->align;
+	}
+	p->span = hi - p->link_base;
+	if (img->type != ET_DYN) {
+		if (o->has_base)
+			return cl_seterr(ctx, CL_E_USAGE,
+					 "--base applies to ET_DYN images; "
+					 "'%s' is ET_EXEC", img->path);
+		p->base = p->link_base;
+		p->placement = o->use_vaddr ? "fixed at p_vaddr" :
+					      "fixed at p_paddr";
+		return 0;
+	}
+	rem = p->link_base & (p->align - 1);
+	if (o->has_base) {
+		if ((o->base & (p->align - 1)) != rem)
+			return cl_seterr(ctx, CL_E_PLACE,
+					 "--base 0x%" PRIx64 " breaks the "
+					 "image's alignment of 0x%" PRIx64
+					 " (largest p_align)", o->base,
+					 p->align);
+		if (cl_add_ovf(o->base, p->span, &end))
+			return cl_seterr(ctx, CL_E_PLACE,
+					 "--base 0x%" PRIx64 " + span 0x%" PRIx64
+					 " wraps around", o->base, p->span);
+		p->base = o->base;
+		p->placement = "at --base";
+	} else {
+		if (find_slot(b, p->span, p->align, rem, &p->base, &win))
+			return cl_seterr(ctx, CL_E_PLACE,
+					 "no room for '%s' (0x%" PRIx64 " bytes,"
+					 " aligned to 0x%" PRIx64 ") in any RAM "
+					 "window of board '%s'", img->path,
+					 p->span, p->align, b->name);
+		p->placement = "lowest free address";
+	}
+	p->bias = p->base - p->link_base;
+	return 0;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct cl_plan_seg *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Every segment in one window, clear of reserved ranges and of each other. */
+static int check_segments(struct cl_ctx *ctx, struct cl_plan *p)
+{
+	const struct cl_board *b = p->board;
+	struct cl_plan_seg *sorted;
+	unsigned i;
+
+	for (i = 0; i < p->nseg; i++) {
+		struct cl_plan_seg *s = &p->seg[i];
+		const struct cl_reserved *r;
+		uint64_t end;
+		int w;
+
+		if (cl_add_ovf(s->addr, s->memsz, &end))
+			return cl_seterr(ctx, CL_E_PLACE, "segment %u at 0x%"
+					 PRIx64 " + 0x%" PRIx64 " wraps around",
+					 s->phidx, s->addr, s->memsz);
+		w = cl_window_find(b, s->addr, s->memsz, &s->win_off);
+		if (w < 0)
+			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
+					 " is not inside one RAM window of "
+					 "board '%s'", s->phidx, s->addr, end,
+					 b->name);
+		s->win = (unsigned)w;
+		r = reserved_hit(b, s->addr, s->memsz);
+		if (r)
+			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
+					 " overlaps reserved '%s' " RANGE,
+					 s->phidx, s->addr, end, r->name,
+					 r->addr, r->addr + r->size);
+	}
+	sorted = malloc(p->nseg * sizeof(*sorted));
+	if (!sorted)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	memcpy(sorted, p->seg, p->nseg * sizeof(*sorted));
+	qsort(sorted, p->nseg, sizeof(*sorted), cmp_addr);
+	for (i = 1; i < p->nseg; i++) {
+		const struct cl_plan_seg *x = &sorted[i - 1], *y = &sorted[i];
+
+		if (x->addr + x->memsz > y->addr) {
+			cl_seterr(ctx, CL_E_PLACE, "segments %u " RANGE " and %u "
+				  RANGE " overlap", x->phidx, x->addr,
+				  x->addr + x->memsz, y->phidx, y->addr,
+				  y->addr + y->memsz);
+			free(sorted);
+			return CL_E_PLACE;
+		}
+	}
+	free(sorted);
+	return 0;
+}
+
+/* The entry, moved with the image, and inside an executable segment. */
+static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
+		       const struct cl_plan_opts *o)
+{
+	const struct cl_image *img = p->img;
+	uint64_t e = img->entry + p->bias;
+	unsigned i;
+
+	if (o->has_entry) {
+		e = o->entry;
+	} else if (img->type == ET_EXEC && !o->use_vaddr) {
+		/* Loaded at p_paddr: an entry given as a virtual address
+		 * moves to the matching physical one. */
+		for (i = 0; i < img->nseg; i++) {
+			const struct cl_seg *s = &img->seg[i];
+
+			if (e >= s->paddr && e - s->paddr < s->memsz)
+				break;
+		}
+		for (unsigned j = 0; i == img->nseg && j < img->nseg; j++) {
+			const struct cl_seg *s = &img->seg[j];
+
+			if (e >= s->vaddr && e - s->vaddr < s->memsz) {
+				e = e - s->vaddr + s->paddr;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < p->nseg; i++) {
+		const struct cl_plan_seg *s = &p->seg[i];
+
+		if ((s->flags & PF_X) && e >= s->addr && e - s->addr < s->memsz)
+			break;
+	}
+	if (i == p->nseg)
+		return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not "
+				 "inside a loaded executable segment", e);
+	p->entry = e;
+	return 0;
+}
+
+static int check_machine(struct cl_ctx *ctx, const struct cl_image *img,
+			 const struct cl_board *b)
+{
+	if ((b->machine && img->machine != b->machine) ||
+	    (b->elfclass && img->elfclass != b->elfclass))
+		return cl_seterr(ctx, CL_E_ELF, "'%s' is for %s but board '%s'"
+				 " is %s", img->path,
+				 cl_machine_name(img->machine, img->elfclass),
+				 b->name,
+				 cl_machine_name(b->machine, b->elfclass));
+	if (b->endian && img->endian != b->endian)
+		return cl_seterr(ctx, CL_E_ELF, "'%s' is %s-endian but board "
+				 "'%s' is %s-endian", img->path,
+				 img->endian == ELFDATA2MSB ? "big" : "little",
+				 b->name,
+				 b->endian == ELFDATA2MSB ? "big" : "little");
+	return 0;
+}
+
+static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
+		    const struct cl_plan_opts *o)
+{
+	const struct cl_image *img = p->img;
+	unsigned i;
+	int rc;
+
+	rc = check_machine(ctx, img, p->board);
+	if (!rc)
+		rc = place(ctx, p, o);
+	if (rc)
+		return rc;
+	for (i = 0; i < img->nseg; i++) {
+		const struct cl_seg *s = &img->seg[i];
+
+		p->seg[i] = (struct cl_plan_seg){
+			.phidx = s->phidx, .flags = s->flags,
+			.addr = cl_seg_link_addr(img, s, o->use_vaddr) + p->bias,
+			.filesz = s->filesz, .memsz = s->memsz,
+			.src = s->offset,
+		};
+	}
+	p->nseg = img->nseg;
+	rc = check_segments(ctx, p);
+	if (!rc)
+		rc = check_entry(ctx, p, o);
+	if (!rc && img->type == ET_DYN)
+		rc = cl_reloc_collect(ctx, img, p->bias, &p->patch, &p->npatch,
+				      p->reloc_kind, sizeof(p->reloc_kind));
+	return rc;
+}
+
+static int plan_raw(struct cl_ctx *ctx, struct cl_plan *p,
+		    const struct cl_plan_opts *o)
+{
+	const struct cl_image *img = p->img;
+	int rc;
+
+	p->seg[0] = (struct cl_plan_seg){
+		.phidx = 0, .flags = PF_R | PF_W | PF_X,
+		.addr = img->raw_addr, .filesz = img->size,
+		.memsz = img->size, .src = 0,
+	};
+	p->nseg = 1;
+	p->base = p->link_base = img->raw_addr;
+	p->span = img->size;
+	p->align = 1;
+	p->placement = "raw at --addr";
+	rc = check_segments(ctx, p);
+	if (!rc)
+		rc = check_entry(ctx, p, o);
+	return rc;
+}
+
+int cl_plan_make(struct cl_ctx *ctx, const struct cl_image *img,
+		 const struct cl_board *board, const struct cl_plan_opts *opts,
+		 struct cl_plan **out)
+{
+	static const struct cl_plan_opts none;
+	const struct cl_plan_opts *o = opts ? opts : &none;
+	struct cl_plan *p;
+	unsigned i;
+	int rc;
+
+	*out = NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->seg = calloc(img->nseg ? img->nseg : 1,
+				    sizeof(*p->seg)))) {
+		free(p);
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	}
+	p->img = img;
+	p->board = board;
+	snprintf(p->reloc_kind, sizeof(p->reloc_kind), "none");
+	rc = img->kind == CL_KIND_RAW ? plan_raw(ctx, p, o) :
+					plan_elf(ctx, p, o);
+	if (rc) {
+		cl_plan_free(p);
+		return rc;
+	}
+	for (i = 0; i < p->nseg; i++) {
+		p->load_bytes += p->seg[i].filesz;
+		p->zero_bytes += p->seg[i].memsz - p->seg[i].filesz;
+	}
+	p->argmask = o->argmask;
+	memcpy(p->arg, o->arg, sizeof(p->arg));
+	*out = p;
+	return 0;
+}
+
+void cl_plan_free(struct cl_plan *plan)
+{
+	if (!plan)
+		return;
+	free(plan->seg);
+	free(plan->patch);
+	free(plan);
+}
+
+void cl_plan_relocate(const struct cl_plan *plan, uint8_t *data)
+{
+	size_t i;
+
+	for (i = 0; i < plan->npatch; i++) {
+		const struct cl_patch *pt = &plan->patch[i];
+
+		cl_put_word(data + pt->src, pt->width, plan->img->endian,
+			    pt->value);
+	}
+}

@@ -1,0 +1,20 @@
+/* release.h - release methods: how the card CPU is held and let go */
+#ifndef CL_RELEASE_H
+#define CL_RELEASE_H
+
+#include "cardload.h"
+
+struct cl_tp;
+
+/* mailbox.c: the cardboot.h handshake, written through the transport */
+int cl_mailbox_hold(struct cl_ctx *ctx, const struct cl_board *b,
+		    struct cl_tp *tp);
+int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
+		     struct cl_tp *tp, uint64_t entry, const uint64_t *arg,
+		     uint32_t argmask);
+int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
+		  struct cl_tp *tp);
+int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
+		    struct cl_tp *tp, struct cl_card_status *st);
+
+#endif /* CL_RELEASE_H */

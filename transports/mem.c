@@ -1,0 +1,205 @@
+/* mem.c - transport "mem": card RAM is a file mapped MAP_SHARED
+ *
+ * The file is a simulator's RAM (QEMU's memory-backend-file with share=on)
+ * or a /dev/shm file in tests. Board window N lives at file offset
+ * win[N].offset. The mapping sits between two PROT_NONE guard pages, so a
+ * stray access just outside it faults instead of passing silently. An
+ * exclusive flock on the file keeps a second cardload away.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+#include "transport.h"
+
+struct mem {
+	int fd;
+	uint8_t *reserve;  /* guard + mapping + guard */
+	size_t reserve_len;
+	uint8_t *base;     /* file offset 0 */
+	uint64_t len;      /* bytes mapped */
+	char path[256];
+};
+
+static int mem_open(struct cl_tp *tp)
+{
+	const char *path = cl_tp_param(tp, "mem.path");
+	const struct cl_board *b = tp->board;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t need = 0, end;
+	struct stat st;
+	struct mem *m;
+	unsigned i;
+	int rc;
+
+	if (!path)
+		return cl_seterr(tp->ctx, CL_E_USAGE, "transport 'mem' needs "
+				 "-O mem.path=FILE (the card's RAM file)");
+	for (i = 0; i < b->nwin; i++) {
+		if (cl_add_ovf(b->win[i].offset, b->win[i].size, &end))
+			return cl_seterr(tp->ctx, CL_E_BOARD, "board '%s': "
+					 "window '%s' offset wraps", b->name,
+					 b->win[i].name);
+		if (end > need)
+			need = end;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
+	snprintf(m->path, sizeof(m->path), "%s", path);
+	m->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (m->fd < 0) {
+		rc = cl_seterr(tp->ctx, errno == ENOENT ? CL_E_NODEV : CL_E_IO,
+			       "cannot open card memory '%s': %s%s", path,
+			       strerror(errno), errno == EACCES ?
+			       " (needs write permission on the file)" : "");
+		goto out_free;
+	}
+	if (flock(m->fd, LOCK_EX | LOCK_NB)) {
+		rc = cl_seterr(tp->ctx, errno == EWOULDBLOCK ? CL_E_BUSY :
+							      CL_E_IO,
+			       "card memory '%s' is locked by another loader"
+			       " (%s)", path, strerror(errno));
+		goto out_close;
+	}
+	if (fstat(m->fd, &st) || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < need) {
+		rc = cl_seterr(tp->ctx, CL_E_NODEV, "card memory '%s' is %s"
+			       "; board '%s' needs a regular file of at least "
+			       "%" PRIu64 " bytes", path,
+			       S_ISREG(st.st_mode) ? "too small" :
+						     "not a regular file",
+			       b->name, need);
+		goto out_close;
+	}
+	m->len = need;
+	m->reserve_len = (size_t)need + 2 * page;
+	m->reserve = mmap(NULL, m->reserve_len, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->reserve == MAP_FAILED) {
+		rc = cl_seterr(tp->ctx, CL_E_NOMEM, "cannot reserve %zu bytes "
+			       "of address space: %s", m->reserve_len,
+			       strerror(errno));
+		goto out_close;
+	}
+	m->base = mmap(m->reserve + page, (size_t)need, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_FIXED, m->fd, 0);
+	if (m->base == MAP_FAILED) {
+		rc = cl_seterr(tp->ctx, CL_E_IO, "cannot map card memory '%s':"
+			       " %s", path, strerror(errno));
+		munmap(m->reserve, m->reserve_len);
+		goto out_close;
+	}
+	tp->priv = m;
+	return 0;
+out_close:
+	close(m->fd);
+out_free:
+	free(m);
+	return rc;
+}
+
+static void mem_close(struct cl_tp *tp)
+{
+	struct mem *m = tp->priv;
+
+	if (!m)
+		return;
+	munmap(m->reserve, m->reserve_len);
+	close(m->fd); /* drops the flock */
+	free(m);
+	tp->priv = NULL;
+}
+
+/* Where window w, offset off lives in the mapping. The caller checked the
+ * range against the board; mapping covers every window by construction. */
+static uint8_t *at(struct cl_tp *tp, unsigned w, uint64_t off)
+{
+	struct mem *m = tp->priv;
+
+	return m->base + tp->board->win[w].offset + off;
+}
+
+static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
+		     const void *buf, size_t len)
+{
+	uint8_t *dst = at(tp, w, off);
+
+	/* A naturally aligned word is one store: the mailbox relies on it. */
+	if (len == 4 && !((uintptr_t)dst & 3))
+		__atomic_store_n((uint32_t *)dst, *(const uint32_t *)buf,
+				 __ATOMIC_RELEASE);
+	else if (len == 8 && !((uintptr_t)dst & 7))
+		__atomic_store_n((uint64_t *)dst, *(const uint64_t *)buf,
+				 __ATOMIC_RELEASE);
+	else
+		memcpy(dst, buf, len);
+	return 0;
+}
+
+static int mem_read(struct cl_tp *tp, unsigned w, uint64_t off, void *buf,
+		    size_t len)
+{
+	memcpy(buf, at(tp, w, off), len);
+	return 0;
+}
+
+static int mem_fill(struct cl_tp *tp, unsigned w, uint64_t off, int byte,
+		    uint64_t len)
+{
+	memset(at(tp, w, off), byte, (size_t)len);
+	return 0;
+}
+
+/* A hole in the file reads as zeros: no need to write them. */
+static int mem_known_zero(struct cl_tp *tp, unsigned w, uint64_t off,
+			  uint64_t len)
+{
+	struct mem *m = tp->priv;
+	off_t start = (off_t)(tp->board->win[w].offset + off);
+	off_t data = lseek(m->fd, start, SEEK_DATA);
+
+	if (data < 0)
+		return errno == ENXIO; /* no data after start at all */
+	return (uint64_t)(data - start) >= len;
+}
+
+static int mem_flush(struct cl_tp *tp)
+{
+	struct mem *m = tp->priv;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (msync(m->base, (size_t)m->len, MS_SYNC))
+		return cl_seterr(tp->ctx, CL_E_IO, "msync of '%s' failed: %s",
+				 m->path, strerror(errno));
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static int mem_describe(struct cl_tp *tp, char *buf, size_t len)
+{
+	struct mem *m = tp->priv;
+
+	snprintf(buf, len, "mem %s (%" PRIu64 " bytes mapped)", m->path,
+		 m->len);
+	return 0;
+}
+
+const struct cl_tp_ops cl_tp_mem = {
+	.name = "mem",
+	.help = "mem.path=FILE  the file holding the card's RAM (shm file)",
+	.open = mem_open,
+	.close = mem_close,
+	.write = mem_write,
+	.read = mem_read,
+	.fill = mem_fill,
+	.known_zero = mem_known_zero,
+	.flush = mem_flush,
+	.describe = mem_describe,
+};

@@ -1,0 +1,302 @@
+/* transport.c - backend lookup, -O options, and the one bounds-checked path
+ * from the library to card memory */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "transport.h"
+
+const struct cl_tp_ops *const cl_transports[] = {
+	&cl_tp_mem,
+	&cl_tp_fault,
+	NULL,
+};
+
+static const struct cl_tp_ops *find_ops(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; cl_transports[i]; i++)
+		if (!strcmp(cl_transports[i]->name, name))
+			return cl_transports[i];
+	return NULL;
+}
+
+const char *cl_tp_param(const struct cl_tp *tp, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < tp->nparam; i++)
+		if (!strcmp(tp->param[i].key, key))
+			return tp->param[i].value;
+	return NULL;
+}
+
+int cl_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v, mul = 1;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': mul = 1ull << 10; end++; break;
+	case 'M': case 'm': mul = 1ull << 20; end++; break;
+	case 'G': case 'g': mul = 1ull << 30; end++; break;
+	default: break;
+	}
+	if (*end || cl_mul_ovf(v, mul, out))
+		return -1;
+	return 0;
+}
+
+int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
+		    bool *found)
+{
+	const char *v = cl_tp_param(tp, key);
+
+	*found = v != NULL;
+	if (v && cl_parse_u64(v, out))
+		return cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%s: not a number",
+				 key, v);
+	return 0;
+}
+
+/* Does ops accept this key? Keys are listed at the start of help lines. */
+static bool knows_key(const struct cl_tp_ops *ops, const char *key)
+{
+	size_t n = strlen(key);
+	const char *h = ops->help;
+
+	while (h && *h) {
+		if (!strncmp(h, key, n) && (h[n] == '=' || h[n] == ' '))
+			return true;
+		h = strchr(h, '\n');
+		if (h)
+			h++;
+	}
+	return false;
+}
+
+/* Board defaults first, then -O params; a later key replaces an earlier. */
+static int set_param(struct cl_tp *tp, const struct cl_tp_ops *ops,
+		     const char *key, const char *value)
+{
+	unsigned i;
+
+	if (!knows_key(ops, key) && !knows_key(&cl_tp_fault, key))
+		return cl_seterr(tp->ctx, CL_E_USAGE, "unknown option '%s' for"
+				 " transport '%s' (see -O help)", key,
+				 ops->name);
+	for (i = 0; i < tp->nparam; i++)
+		if (!strcmp(tp->param[i].key, key)) {
+			tp->param[i].value = value;
+			return 0;
+		}
+	if (tp->nparam == CL_TP_MAX_PARAMS)
+		return cl_seterr(tp->ctx, CL_E_USAGE, "too many -O options");
+	tp->param[tp->nparam++] = (struct cl_param){ key, value };
+	return 0;
+}
+
+/* Board options are "key=value" strings; split them into keys[] storage. */
+int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
+	    const struct cl_param *params, unsigned nparams,
+	    struct cl_tp **out)
+{
+	static const char sep = '=';
+	const struct cl_tp_ops *ops = find_ops(board->transport);
+	struct cl_tp *tp;
+	bool fault = false;
+	unsigned i;
+	int rc;
+
+	*out = NULL;
+	if (!ops || ops == &cl_tp_fault)
+		return cl_seterr(ctx, CL_E_BOARD, "board '%s': unknown "
+				 "transport '%s'", board->name,
+				 board->transport);
+	tp = calloc(1, sizeof(*tp) + sizeof(board->opt));
+	if (!tp)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	tp->ops = ops;
+	tp->ctx = ctx;
+	tp->board = board;
+	for (i = 0; i < board->nopt; i++) {
+		char *kv = (char *)(tp + 1) + i * sizeof(board->opt[0]);
+		char *eq;
+
+		memcpy(kv, board->opt[i], sizeof(board->opt[0]));
+		eq = strchr(kv, sep);
+		if (!eq) {
+			rc = cl_seterr(ctx, CL_E_BOARD, "board '%s': option "
+				       "'%s' has no '='", board->name, kv);
+			goto fail;
+		}
+		*eq = 0;
+		rc = set_param(tp, ops, kv, eq + 1);
+		if (rc)
+			goto fail;
+	}
+	for (i = 0; i < nparams; i++) {
+		rc = set_param(tp, ops, params[i].key, params[i].value);
+		if (rc)
+			goto fail;
+		fault |= !strncmp(params[i].key, "fault.", 6);
+	}
+	rc = ops->open(tp);
+	if (rc)
+		goto fail;
+	if (fault) { /* wrap: the fault layer forwards to tp */
+		struct cl_tp *w = calloc(1, sizeof(*w));
+
+		if (!w) {
+			ops->close(tp);
+			rc = cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+			goto fail;
+		}
+		*w = *tp;
+		w->ops = &cl_tp_fault;
+		w->inner = tp;
+		w->priv = NULL;
+		rc = cl_tp_fault.open(w);
+		if (rc) {
+			free(w);
+			ops->close(tp);
+			goto fail;
+		}
+		tp = w;
+	}
+	*out = tp;
+	return 0;
+fail:
+	free(tp);
+	return rc;
+}
+
+void cl_close(struct cl_tp *tp)
+{
+	if (!tp)
+		return;
+	if (tp->ops->close)
+		tp->ops->close(tp);
+	cl_close(tp->inner);
+	free(tp);
+}
+
+/* The check every access passes: one window holds all of the range. */
+static int span(struct cl_tp *tp, const char *what, uint64_t addr,
+		uint64_t len, unsigned *win, uint64_t *off)
+{
+	int w = cl_window_find(tp->board, addr, len, off);
+
+	if (w < 0)
+		return cl_seterr(tp->ctx, CL_E_INTERNAL,
+				 "refused %s of 0x%" PRIx64 " bytes at 0x%" PRIx64
+				 ": not inside one window of board '%s'",
+				 what, len, addr, tp->board->name);
+	*win = (unsigned)w;
+	return 0;
+}
+
+int cl_tp_write(struct cl_tp *tp, uint64_t addr, const void *buf, size_t len)
+{
+	uint64_t off;
+	unsigned w = 0;
+	int rc = span(tp, "write", addr, len, &w, &off);
+
+	if (rc || !len)
+		return rc;
+	tp->writes++;
+	return tp->ops->write(tp, w, off, buf, len);
+}
+
+int cl_tp_read(struct cl_tp *tp, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t off;
+	unsigned w = 0;
+	int rc = span(tp, "read", addr, len, &w, &off);
+
+	if (rc || !len)
+		return rc;
+	return tp->ops->read(tp, w, off, buf, len);
+}
+
+int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len)
+{
+	static const uint8_t zeros[64 << 10];
+	uint8_t pat[sizeof(zeros)];
+	const uint8_t *src = zeros;
+	uint64_t off, done;
+	unsigned w = 0;
+	int rc = span(tp, "fill", addr, len, &w, &off);
+
+	if (rc || !len)
+		return rc;
+	if (tp->ops->fill)
+		return tp->ops->fill(tp, w, off, byte, len);
+	if (byte) {
+		memset(pat, byte, sizeof(pat));
+		src = pat;
+	}
+	for (done = 0; done < len && !rc; done += sizeof(zeros)) {
+		size_t n = len - done < sizeof(zeros) ? (size_t)(len - done) :
+							sizeof(zeros);
+
+		rc = tp->ops->write(tp, w, off + done, src, n);
+	}
+	return rc;
+}
+
+int cl_tp_known_zero(struct cl_tp *tp, uint64_t addr, uint64_t len)
+{
+	uint64_t off;
+	int w = cl_window_find(tp->board, addr, len, &off);
+
+	if (w < 0 || !tp->ops->known_zero)
+		return 0;
+	return tp->ops->known_zero(tp, (unsigned)w, off, len);
+}
+
+int cl_tp_flush(struct cl_tp *tp)
+{
+	return tp->ops->flush ? tp->ops->flush(tp) : 0;
+}
+
+int cl_tp_hold(struct cl_tp *tp)
+{
+	return tp->ops->hold ? tp->ops->hold(tp) : 0;
+}
+
+int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
+		  uint32_t argmask)
+{
+	return tp->ops->release ? tp->ops->release(tp, entry, args, argmask) :
+				  0;
+}
+
+void cl_tp_help(char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned i;
+
+	buf[0] = 0;
+	for (i = 0; cl_transports[i] && used < len; i++) {
+		const char *h = cl_transports[i]->help;
+		int n = snprintf(buf + used, len - used, "%s:\n",
+				 cl_transports[i]->name);
+
+		while (n >= 0 && (used += (size_t)n) < len && h && *h) {
+			const char *nl = strchr(h, '\n');
+			int l = nl ? (int)(nl - h) : (int)strlen(h);
+
+			n = snprintf(buf + used, len - used, "  %.*s\n", l, h);
+			h = nl ? nl + 1 : NULL;
+		}
+	}
+}

@@ -1,0 +1,100 @@
+/* transport.h - the ops table every card backend implements
+ *
+ * A transport reaches the card's RAM windows (from the board) and, where it
+ * can, holds and releases the card CPU. The library calls only the cl_tp_*
+ * functions below; cl_tp_write/read/fill are the single bounds-checked path
+ * to the card: they check that [addr, addr+len) lies inside one board window
+ * (overflow-checked) and hand the backend a window index and offset it may
+ * trust. Nothing outside transports/ holds a raw pointer into card memory.
+ *
+ * Modelled on pciutils' struct pci_methods: one backend per file, each
+ * ending in a designated-initializer instance.
+ */
+#ifndef CL_TRANSPORT_H
+#define CL_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../host/cardload.h"
+
+struct cl_tp;
+
+struct cl_tp_ops {
+	const char *name;
+	/* One line per -O option, starting with the key:
+	 * "mem.path=FILE  the file holding card RAM". Only listed keys are
+	 * accepted. */
+	const char *help;
+
+	/* Attach to the card. tp->board, tp->ctx and the params are set.
+	 * Return 0, or CL_E_NODEV / CL_E_BUSY / CL_E_IO with cl_seterr. */
+	int (*open)(struct cl_tp *tp);
+	/* Detach; release locks and mappings. Never fails. */
+	void (*close)(struct cl_tp *tp);
+
+	/* Copy len bytes to window win at offset off. Range already checked.
+	 * Must use aligned stores of the board's access width where the
+	 * medium needs it; never read-modify-write. Return 0 or CL_E_IO. */
+	int (*write)(struct cl_tp *tp, unsigned win, uint64_t off,
+		     const void *buf, size_t len);
+	/* Copy len bytes from the card. Return 0 or CL_E_IO. */
+	int (*read)(struct cl_tp *tp, unsigned win, uint64_t off, void *buf,
+		    size_t len);
+	/* Optional: set len bytes to byte. NULL: written from a zero buffer. */
+	int (*fill)(struct cl_tp *tp, unsigned win, uint64_t off, int byte,
+		    uint64_t len);
+	/* Optional: true when [off, off+len) is known to hold only zeros
+	 * already (a fresh sparse file), so zero-fill may skip it. */
+	int (*known_zero)(struct cl_tp *tp, unsigned win, uint64_t off,
+			  uint64_t len);
+	/* Optional: make every earlier write visible to the card before any
+	 * later one (store fence, msync, write-combining flush). */
+	int (*flush)(struct cl_tp *tp);
+	/* Optional: stop the card CPU / keep it stopped. */
+	int (*hold)(struct cl_tp *tp);
+	/* Optional: let the card CPU run (after the mailbox says GO, or with
+	 * the entry for transports that set the PC themselves). */
+	int (*release)(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
+		       uint32_t argmask);
+	/* Optional: one line describing what is open ("mem /dev/shm/x"). */
+	int (*describe)(struct cl_tp *tp, char *buf, size_t len);
+};
+
+#define CL_TP_MAX_PARAMS 32
+
+struct cl_tp {
+	const struct cl_tp_ops *ops;
+	struct cl_ctx *ctx;
+	const struct cl_board *board;
+	unsigned nparam;
+	struct cl_param param[CL_TP_MAX_PARAMS];
+	void *priv;		/* backend state */
+	struct cl_tp *inner;	/* a wrapping transport's target */
+	uint64_t writes;	/* calls through cl_tp_write, for the record */
+};
+
+/* Every backend, for lookup by board "transport" and for -O help. */
+extern const struct cl_tp_ops cl_tp_mem;
+extern const struct cl_tp_ops cl_tp_fault;
+extern const struct cl_tp_ops *const cl_transports[];
+
+/* Value of -O key for this transport, or NULL. */
+const char *cl_tp_param(const struct cl_tp *tp, const char *key);
+/* Parse a number or size (0x.., decimal, K/M/G suffix) from a param. */
+int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
+		    bool *found);
+
+/* The bounds-checked path to the card. */
+int cl_tp_write(struct cl_tp *tp, uint64_t addr, const void *buf, size_t len);
+int cl_tp_read(struct cl_tp *tp, uint64_t addr, void *buf, size_t len);
+int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len);
+int cl_tp_known_zero(struct cl_tp *tp, uint64_t addr, uint64_t len);
+int cl_tp_flush(struct cl_tp *tp);
+int cl_tp_hold(struct cl_tp *tp);
+int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
+		  uint32_t argmask);
+
+/* "help" text for every backend's options. */
+void cl_tp_help(char *buf, size_t len);
+
+#endif /* CL_TRANSPORT_H */
