@@ -71,7 +71,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
-$(O)/tests/%: test-harness/unit/%.c test-harness/unit/tap.h $(LIB)
+$(O)/tests/%: test-harness/unit/%.c $(wildcard test-harness/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST-CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itest-harness/unit -o $@ $< \

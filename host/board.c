@@ -29,7 +29,7 @@ struct parser {
 	size_t win_line[CL_MAX_WINDOWS];
 	size_t res_line[CL_MAX_RESERVED];
 	size_t opt_line[CL_MAX_BOARD_OPTS];
-	char raw[BOARD_LINE_MAX + 1];      /* the value as written, for messages */
+	char raw[BOARD_LINE_MAX + 1];      /* the value as written */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -215,7 +215,8 @@ static int key_mailbox(struct parser *p, char *val)
 	if (rc)
 		return rc;
 	if (a % 8)
-		return perr(p, "mailbox 0x%" PRIx64 " is not 8-byte aligned", a);
+		return perr(p, "mailbox 0x%" PRIx64 " is not 8-byte aligned",
+			    a);
 	if (cl_add_ovf(a, (uint64_t)CARDBOOT_MB_SIZE, &end))
 		return perr(p, "mailbox 0x%" PRIx64 " wraps past the end of "
 			    "the address space", a);
@@ -375,8 +376,8 @@ static int key_option(struct parser *p, char *val)
 			    (int)klen, val, sizeof(b->opt[0]) - 1);
 	for (i = 0; i < b->nopt; i++)
 		if (!strncmp(b->opt[i], val, klen + 1))
-			return perr(p, "option '%.*s' already given on line %zu",
-				    (int)klen, val, p->opt_line[i]);
+			return perr(p, "option '%.*s' already given on "
+				    "line %zu", (int)klen, val, p->opt_line[i]);
 	strcpy(b->opt[b->nopt], val);
 	p->opt_line[b->nopt++] = p->line;
 	return 0;

@@ -44,8 +44,7 @@ static int gz_error(struct cl_ctx *ctx, const char *name, z_stream *zs,
 			return cl_seterr(ctx, CL_E_DECOMP, "'%s': corrupt gzip "
 					 "header (%s)", name, zmsg);
 		return cl_seterr(ctx, CL_E_DECOMP, "'%s': gzip data corrupt "
-				 "(%s) near input offset %zu", name, zmsg,
-				 in_pos);
+				 "(%s)", name, zmsg);
 	case Z_MEM_ERROR:
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory decompressing "
 				 "'%s'", name);
@@ -110,10 +109,11 @@ int cl_gunzip(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 	}
 
 	if (in_pos != in_len) {
-		rc = cl_seterr(ctx, CL_E_DECOMP, "'%s': %zu bytes of trailing "
+		rc = cl_seterr(ctx, CL_E_DECOMP, "'%s': %zu byte%s of trailing "
 			       "data at offset %zu after the gzip member "
 			       "(only single-member gzip files are accepted)",
-			       name, in_len - in_pos, in_pos);
+			       name, in_len - in_pos,
+			       in_len - in_pos == 1 ? "" : "s", in_pos);
 		goto out_end;
 	}
 	rc = 0;

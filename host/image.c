@@ -298,7 +298,7 @@ static const struct cl_image_opts no_opts;
 int cl_image_open(struct cl_ctx *ctx, const char *path,
 		  const struct cl_image_opts *opts, struct cl_image **out)
 {
-	struct cl_image *img;
+	struct cl_image *img = NULL;
 	int rc;
 
 	if (!out)
@@ -327,7 +327,7 @@ int cl_image_from_memory(struct cl_ctx *ctx, const char *name,
 			 const struct cl_image_opts *opts,
 			 struct cl_image **out)
 {
-	struct cl_image *img;
+	struct cl_image *img = NULL;
 	int rc;
 
 	if (!out)

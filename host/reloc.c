@@ -267,7 +267,15 @@ int cl_reloc_collect(struct cl_ctx *ctx, const struct cl_image *img,
 	*out = NULL;
 	*n = 0;
 	snprintf(kind, kindlen, "none");
-	if (!d->present || !(d->relasz || d->relsz || d->relrsz || d->pltrelsz))
+	if (!d->present)
+		return 0;
+	/* A table without its size would silently skip relocations. */
+	if ((d->rela && !d->relasz) || (d->rel && !d->relsz) ||
+	    (d->relr && !d->relrsz) || (d->jmprel && !d->pltrelsz))
+		return cl_seterr(ctx, CL_E_RELOC, "'%s': PT_DYNAMIC names a "
+				 "relocation table without its size",
+				 img->path);
+	if (!(d->relasz || d->relsz || d->relrsz || d->pltrelsz))
 		return 0;
 	for (i = 0; i < sizeof(arch_rels) / sizeof(arch_rels[0]); i++)
 		if (arch_rels[i].machine == img->machine)

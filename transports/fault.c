@@ -4,6 +4,9 @@
  * of SQLite's test_vfs.c). Calls are forwarded to the real backend except
  * the one chosen to misbehave:
  *   fault.corrupt-write=K  flip one bit in the data of the K-th write call
+ *                          (every write counts, mailbox words included)
+ *   fault.corrupt-at=ADDR  flip one bit of the byte at card address ADDR
+ *                          in the first write that covers it
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,6 +17,8 @@
 struct fault {
 	uint64_t corrupt_write; /* 1-based call number, 0 = off */
 	uint64_t nwrite;
+	bool has_at, done_at;
+	uint64_t at;
 };
 
 static int fault_open(struct cl_tp *tp)
@@ -26,6 +31,9 @@ static int fault_open(struct cl_tp *tp)
 		return cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
 	rc = cl_tp_param_u64(tp, "fault.corrupt-write", &f->corrupt_write,
 			     &found);
+	if (!rc)
+		rc = cl_tp_param_u64(tp, "fault.corrupt-at", &f->at,
+				     &f->has_at);
 	if (rc) {
 		free(f);
 		return rc;
@@ -45,16 +53,22 @@ static int fault_write(struct cl_tp *tp, unsigned w, uint64_t off,
 {
 	struct fault *f = tp->priv;
 	struct cl_tp *in = tp->inner;
+	uint64_t addr = tp->board->win[w].addr + off;
+	size_t flip = len / 2;
 	uint8_t *copy;
 	int rc;
 
-	if (++f->nwrite != f->corrupt_write)
+	if (f->has_at && !f->done_at && f->at >= addr && f->at - addr < len) {
+		f->done_at = true;
+		flip = (size_t)(f->at - addr);
+	} else if (++f->nwrite != f->corrupt_write) {
 		return in->ops->write(in, w, off, buf, len);
+	}
 	copy = malloc(len);
 	if (!copy)
 		return cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
 	memcpy(copy, buf, len);
-	copy[len / 2] ^= 0x10;
+	copy[flip] ^= 0x10;
 	rc = in->ops->write(in, w, off, copy, len);
 	free(copy);
 	return rc;
@@ -93,7 +107,8 @@ static int fault_release(struct cl_tp *tp, uint64_t entry,
 
 const struct cl_tp_ops cl_tp_fault = {
 	.name = "fault",
-	.help = "fault.corrupt-write=K  flip a bit in the K-th write (tests)",
+	.help = "fault.corrupt-write=K  flip a bit in the K-th write (tests)\n"
+		"fault.corrupt-at=ADDR  flip a bit of the byte at ADDR (tests)",
 	.open = fault_open,
 	.close = fault_close,
 	.write = fault_write,

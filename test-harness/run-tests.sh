@@ -1,0 +1,118 @@
+#!/bin/sh
+# run-tests.sh - run every unit test binary and end-to-end script, sum up TAP
+#
+#   sh test-harness/run-tests.sh BUILD_DIR
+#
+# Runs BUILD_DIR/tests/test_* and test-harness/e2e/*.sh (given the path of
+# BUILD_DIR/cardload), from the repository root. Each stream's output is
+# printed with its name in front. The last line is exactly
+#   N passed, N failed[, N skipped]
+# where a skip is "ok N # SKIP reason". A stream whose plan is missing or
+# does not match its count, that bails out, crashes (killed by a signal) or
+# exits non-zero without a failing point counts as one more failure. Exit
+# status 1 when anything failed.
+#
+# TEST_TIMEOUT (seconds, default 900) bounds each stream; T=PATTERN runs
+# only the streams whose name contains PATTERN.
+set -u
+
+if [ $# -ne 1 ]; then
+	echo "usage: sh test-harness/run-tests.sh BUILD_DIR" >&2
+	exit 2
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$1" 2>/dev/null && pwd) || {
+	echo "run-tests: no build directory '$1'" >&2
+	exit 2
+}
+cd "$root" || exit 2
+
+timeout=${TEST_TIMEOUT:-900}
+filter=${T:-}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-tests.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+passed=0 failed=0 skipped=0 streams=0
+
+# run_stream NAME COMMAND...
+run_stream() {
+	name=$1
+	shift
+	case $name in *"$filter"*) ;; *) return 0 ;; esac
+	streams=$((streams + 1))
+	if command -v timeout >/dev/null 2>&1; then
+		timeout "$timeout" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	else
+		"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	fi
+	status=$?
+	sed "s|^|$name: |" "$tmp/out"
+	sed "s|^|$name: stderr: |" "$tmp/err"
+	# TAP: count points; check the plan (one "1..N", at the start or end).
+	# Prints: passed failed skipped problem
+	set -- $(awk '
+		BEGIN { p = f = s = n = 0; plans = 0; bail = 0 }
+		/^Bail out!/ { bail = 1; next }
+		/^1\.\.[0-9]+/ { plans++; match($0, /^1\.\.[0-9]+/);
+			plan = substr($0, 4, RLENGTH - 3) + 0; next }
+		/^(not )?ok([ \t]|$)/ {
+			n++
+			notok = ($0 ~ /^not ok/)
+			dir = ""
+			if (match($0, /#[ \t]*[A-Za-z]+/)) {
+				dir = toupper(substr($0, RSTART, RLENGTH))
+				sub(/^#[ \t]*/, "", dir)
+			}
+			if (dir == "SKIP") { if (notok) f++; else s++ }
+			else if (dir == "TODO") p++
+			else if (notok) f++
+			else p++
+		}
+		END {
+			prob = "none"
+			if (bail) prob = "bailed-out"
+			else if (plans == 0) prob = "no-plan"
+			else if (plans > 1) prob = "several-plans"
+			else if (plan != n) prob = "plan-" plan "-but-" n "-tests"
+			print p, f, s, prob
+		}' "$tmp/out")
+	passed=$(($passed + $1))
+	failed=$(($failed + $2))
+	skipped=$(($skipped + $3))
+	problem=$4
+	if [ "$status" -eq 124 ]; then
+		problem="timed-out-after-${timeout}s"
+	elif [ "$status" -gt 128 ]; then
+		problem="killed-by-signal-$((status - 128))"
+	elif [ "$status" -ne 0 ] && [ "$2" -eq 0 ] && [ "$problem" = none ]; then
+		problem="exit-status-$status-without-a-failing-test"
+	fi
+	if [ "$problem" != none ]; then
+		echo "$name: FAILED: $problem (exit status $status)"
+		failed=$((failed + 1))
+	fi
+}
+
+for t in "$build"/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	run_stream "unit/${t##*/}" "$t"
+done
+
+for t in test-harness/e2e/*.sh; do
+	[ -f "$t" ] || continue
+	case ${t##*/} in lib.sh) continue ;; esac
+	run_stream "e2e/${t##*/}" bash "$t" "$build/cardload"
+done
+
+if [ "$streams" -eq 0 ]; then
+	echo "run-tests: no tests found${filter:+ matching '$filter'}"
+	failed=$((failed + 1))
+fi
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
