@@ -39,7 +39,7 @@ static int write_segments(struct cl_ctx *ctx, const struct cl_plan *p,
 
 	for (i = 0; i < p->nseg; i++) {
 		const struct cl_plan_seg *s = &p->seg[i];
-		uint64_t off, zaddr, zlen;
+		uint64_t off, zaddr, zlen, zdone;
 
 		for (off = 0; off < s->filesz; off += WRITE_CHUNK) {
 			uint64_t n = s->filesz - off;
@@ -56,12 +56,10 @@ static int write_segments(struct cl_ctx *ctx, const struct cl_plan *p,
 		}
 		zaddr = s->addr + s->filesz;
 		zlen = s->memsz - s->filesz;
-		if (zlen && !cl_tp_known_zero(tp, zaddr, zlen)) {
-			rc = cl_tp_fill(tp, zaddr, 0, zlen);
-			if (rc)
-				return rc;
-			res->bytes_zeroed += zlen;
-		}
+		rc = cl_tp_zero(tp, zaddr, zlen, &zdone);
+		if (rc)
+			return rc;
+		res->bytes_zeroed += zdone;
 		done += zlen;
 		cl_progress(ctx, "write", done, total);
 	}

@@ -86,12 +86,16 @@ static int fault_flush(struct cl_tp *tp)
 	return cl_tp_flush(tp->inner);
 }
 
-static int fault_known_zero(struct cl_tp *tp, unsigned w, uint64_t off,
-			    uint64_t len)
+static int fault_data_extent(struct cl_tp *tp, unsigned w, uint64_t off,
+			     uint64_t len, uint64_t *doff, uint64_t *dlen)
 {
 	struct cl_tp *in = tp->inner;
 
-	return in->ops->known_zero ? in->ops->known_zero(in, w, off, len) : 0;
+	if (in->ops->data_extent)
+		return in->ops->data_extent(in, w, off, len, doff, dlen);
+	*doff = off;
+	*dlen = len;
+	return 0;
 }
 
 static int fault_hold(struct cl_tp *tp)
@@ -113,7 +117,7 @@ const struct cl_tp_ops cl_tp_fault = {
 	.close = fault_close,
 	.write = fault_write,
 	.read = fault_read,
-	.known_zero = fault_known_zero,
+	.data_extent = fault_data_extent,
 	.flush = fault_flush,
 	.hold = fault_hold,
 	.release = fault_release,

@@ -157,17 +157,27 @@ static int mem_fill(struct cl_tp *tp, unsigned w, uint64_t off, int byte,
 	return 0;
 }
 
-/* A hole in the file reads as zeros: no need to write them. */
-static int mem_known_zero(struct cl_tp *tp, unsigned w, uint64_t off,
-			  uint64_t len)
+/* Holes in the file read as zeros: only data extents need zero-filling. */
+static int mem_data_extent(struct cl_tp *tp, unsigned w, uint64_t off,
+			   uint64_t len, uint64_t *doff, uint64_t *dlen)
 {
 	struct mem *m = tp->priv;
-	off_t start = (off_t)(tp->board->win[w].offset + off);
-	off_t data = lseek(m->fd, start, SEEK_DATA);
+	uint64_t start = tp->board->win[w].offset + off, end = start + len;
+	off_t d = lseek(m->fd, (off_t)start, SEEK_DATA), h;
 
-	if (data < 0)
-		return errno == ENXIO; /* no data after start at all */
-	return (uint64_t)(data - start) >= len;
+	*dlen = 0;
+	if (d < 0 && errno == ENXIO) /* nothing but hole from start on */
+		return 0;
+	if (d < 0 || (h = lseek(m->fd, d, SEEK_HOLE)) < 0) {
+		*doff = off; /* cannot tell: treat all as data */
+		*dlen = len;
+		return 0;
+	}
+	if ((uint64_t)d >= end)
+		return 0;
+	*doff = (uint64_t)d - tp->board->win[w].offset;
+	*dlen = ((uint64_t)h < end ? (uint64_t)h : end) - (uint64_t)d;
+	return 0;
 }
 
 static int mem_flush(struct cl_tp *tp)
@@ -199,7 +209,7 @@ const struct cl_tp_ops cl_tp_mem = {
 	.write = mem_write,
 	.read = mem_read,
 	.fill = mem_fill,
-	.known_zero = mem_known_zero,
+	.data_extent = mem_data_extent,
 	.flush = mem_flush,
 	.describe = mem_describe,
 };

@@ -253,14 +253,38 @@ int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len)
 	return rc;
 }
 
-int cl_tp_known_zero(struct cl_tp *tp, uint64_t addr, uint64_t len)
+int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
+	       uint64_t *written)
 {
-	uint64_t off;
-	int w = cl_window_find(tp->board, addr, len, &off);
+	uint64_t off, pos = 0, doff, dlen;
+	unsigned w = 0;
+	int rc = span(tp, "fill", addr, len, &w, &off);
 
-	if (w < 0 || !tp->ops->known_zero)
-		return 0;
-	return tp->ops->known_zero(tp, (unsigned)w, off, len);
+	*written = 0;
+	if (rc || !len)
+		return rc;
+	if (!tp->ops->data_extent) {
+		*written = len;
+		return cl_tp_fill(tp, addr, 0, len);
+	}
+	while (pos < len) {
+		rc = tp->ops->data_extent(tp, w, off + pos, len - pos, &doff,
+					  &dlen);
+		if (rc || !dlen)
+			return rc;
+		/* never trust a backend to stay inside what we asked */
+		if (doff < off + pos || doff - (off + pos) > len - pos ||
+		    dlen > len - pos - (doff - (off + pos)))
+			return cl_seterr(tp->ctx, CL_E_INTERNAL, "transport "
+					 "'%s' reported a data extent outside "
+					 "the range", tp->ops->name);
+		rc = cl_tp_fill(tp, addr + (doff - off), 0, dlen);
+		if (rc)
+			return rc;
+		*written += dlen;
+		pos = doff - off + dlen;
+	}
+	return 0;
 }
 
 int cl_tp_flush(struct cl_tp *tp)

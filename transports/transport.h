@@ -43,10 +43,12 @@ struct cl_tp_ops {
 	/* Optional: set len bytes to byte. NULL: written from a zero buffer. */
 	int (*fill)(struct cl_tp *tp, unsigned win, uint64_t off, int byte,
 		    uint64_t len);
-	/* Optional: true when [off, off+len) is known to hold only zeros
-	 * already (a fresh sparse file), so zero-fill may skip it. */
-	int (*known_zero)(struct cl_tp *tp, unsigned win, uint64_t off,
-			  uint64_t len);
+	/* Optional: the first stretch of [off, off+len) that may hold
+	 * non-zero bytes, as doff and dlen (dlen 0: all known zero). Lets
+	 * zero-fill skip what the medium knows is zero (holes in a fresh
+	 * sparse file). */
+	int (*data_extent)(struct cl_tp *tp, unsigned win, uint64_t off,
+			   uint64_t len, uint64_t *doff, uint64_t *dlen);
 	/* Optional: make every earlier write visible to the card before any
 	 * later one (store fence, msync, write-combining flush). */
 	int (*flush)(struct cl_tp *tp);
@@ -88,7 +90,10 @@ int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
 int cl_tp_write(struct cl_tp *tp, uint64_t addr, const void *buf, size_t len);
 int cl_tp_read(struct cl_tp *tp, uint64_t addr, void *buf, size_t len);
 int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len);
-int cl_tp_known_zero(struct cl_tp *tp, uint64_t addr, uint64_t len);
+/* Make [addr, addr+len) zero, writing only what the transport cannot
+ * vouch for; *written says how many bytes were written. */
+int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
+	       uint64_t *written);
 int cl_tp_flush(struct cl_tp *tp);
 int cl_tp_hold(struct cl_tp *tp);
 int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,

@@ -7,13 +7,14 @@ require_build
 P=$PAYLOADS
 
 # LABEL EXIT CULPRIT CARDLOAD_ARGS... ; "@WIN@" in the arguments becomes
-# the path of a fresh card window, whose sha256 must not change.
+# the path of a fresh card window, whose sha256 must then not change.
 expect_error() {
-	local label=$1 want=$2 culprit=$3 win sum a args=()
+	local label=$1 want=$2 culprit=$3 win sum a args=() used=""
 	shift 3
 	win=$(make_card)
 	sum=$(sha "$win")
 	for a in "$@"; do
+		[ "$a" != "${a//@WIN@/}" ] && used=1
 		args+=("${a//@WIN@/$win}")
 	done
 	run_cl "${args[@]}"
@@ -23,7 +24,7 @@ expect_error() {
 	else
 		not_ok "$label: stderr names '$culprit'" "$(last_run)"
 	fi
-	is "$label: window unchanged" "$(sha "$win")" "$sum"
+	[ -n "$used" ] && is "$label: window unchanged" "$(sha "$win")" "$sum"
 	rm -f "$win"
 }
 

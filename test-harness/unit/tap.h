@@ -13,7 +13,7 @@
 
 static int tap_n, tap_failed;
 
-__attribute__((format(printf, 2, 3)))
+__attribute__((format(printf, 2, 3), unused))
 static int ok(int cond, const char *fmt, ...)
 {
 	va_list ap;
@@ -42,7 +42,7 @@ static int ok(int cond, const char *fmt, ...)
 		printf("#   got 0x%" PRIx64 ", want 0x%" PRIx64 "\n", g_, w_); \
 } while (0)
 
-__attribute__((format(printf, 1, 2)))
+__attribute__((format(printf, 1, 2), unused))
 static void diag(const char *fmt, ...)
 {
 	va_list ap;

@@ -1,0 +1,250 @@
+/* test_load.c - cl_load over the mem transport: bytes, bss, digest, verify,
+ * the mailbox handshake and its failure paths */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "cardboot.h"
+#include "elfgen.h"
+#include "internal.h"
+#include "tap.h"
+
+#define RAM 0x80000000u
+#define RAM_SIZE (4u << 20)
+#define MB (RAM + RAM_SIZE - 0x1000)
+
+static struct cl_ctx *ctx;
+static char path[64];
+static struct cl_board board;
+
+static void make_board(void)
+{
+	snprintf(board.name, sizeof(board.name), "t");
+	snprintf(board.transport, sizeof(board.transport), "mem");
+	board.nwin = 1;
+	board.win[0] = (struct cl_window){ "ram0", RAM, RAM_SIZE, 0 };
+	board.nres = 1;
+	board.res[0] = (struct cl_reserved){ "mailbox", MB, 0x1000 };
+	board.has_mailbox = true;
+	board.mailbox = MB;
+	board.release = CL_RELEASE_MAILBOX;
+	board.access_width = 4;
+}
+
+/* The card's RAM file, sparse, or filled with 0xff. */
+static uint8_t *ram;
+
+static void make_ram(bool fill)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || ftruncate(fd, RAM_SIZE))
+		perror(path);
+	if (ram)
+		munmap(ram, RAM_SIZE);
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (fill)
+		memset(ram, 0xff, RAM_SIZE - 0x1000);
+}
+
+static uint32_t mb32(unsigned off)
+{
+	uint32_t v;
+
+	memcpy(&v, ram + (MB - RAM) + off, 4);
+	return v;
+}
+
+static uint64_t mb64(unsigned off)
+{
+	uint64_t v;
+
+	memcpy(&v, ram + (MB - RAM) + off, 8);
+	return v;
+}
+
+/* ET_DYN riscv64: RX text, RW data holding two RELATIVE pointers, bss. */
+static uint8_t *image(size_t *len)
+{
+	static const struct egen_seg seg[] = {
+		{ .vaddr = 0, .paddr = 0, .filesz = 0x800, .memsz = 0x800,
+		  .align = 0x1000, .flags = PF_R | PF_X, .fill = 0x11,
+		  .ramp = true },
+		{ .vaddr = 0x1000, .paddr = 0x1000, .filesz = 0x100,
+		  .memsz = 0x9000, .align = 0x1000, .flags = PF_R | PF_W,
+		  .fill = 0x22 },
+	};
+	static const struct egen_rel rel[] = {
+		{ .offset = 0x1008, .type = 3, .addend = 0x40 },
+		{ .offset = 0x1010, .type = 3, .addend = 0x1000 },
+	};
+	const struct egen_spec spec = {
+		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
+		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x10,
+		.nseg = 2, .seg = seg, .dynamic = true, .relfmt = EGEN_RELA,
+		.nrel = 2, .rel = rel,
+	};
+
+	return egen_build(&spec, len);
+}
+
+struct run {
+	struct cl_image *img;
+	struct cl_plan *plan;
+	struct cl_tp *tp;
+	struct cl_load_result res;
+	int rc;
+};
+
+static void run_load(struct run *r, const char *fk, const char *fv,
+		     bool no_start)
+{
+	struct cl_plan_opts po = { .has_base = true, .base = RAM + 0x10000,
+				   .argmask = 0x5, .arg = { 7, 0, 9, 0 } };
+	struct cl_load_opts lo = { .no_start = no_start };
+	struct cl_param p[2] = { { "mem.path", path }, { fk, fv } };
+	size_t len;
+	uint8_t *buf = image(&len);
+
+	memset(r, 0, sizeof(*r));
+	r->rc = cl_image_from_memory(ctx, "t.elf", buf, len, NULL, &r->img);
+	free(buf);
+	if (!r->rc)
+		r->rc = cl_plan_make(ctx, r->img, &board, &po, &r->plan);
+	if (!r->rc)
+		r->rc = cl_open(ctx, &board, p, fk ? 2 : 1, &r->tp);
+	if (!r->rc)
+		r->rc = cl_load(ctx, r->plan, r->tp, &lo, &r->res);
+}
+
+static void end_run(struct run *r)
+{
+	cl_close(r->tp);
+	cl_load_result_free(&r->res);
+	cl_plan_free(r->plan);
+	cl_image_free(r->img);
+}
+
+static uint64_t rd64(uint64_t card)
+{
+	uint64_t v;
+
+	memcpy(&v, ram + (card - RAM), 8);
+	return v;
+}
+
+static void test_good(bool prefill)
+{
+	const char *how = prefill ? "0xff-filled RAM" : "sparse RAM";
+	uint64_t base = RAM + 0x10000;
+	struct run r;
+	uint32_t crc;
+	unsigned i, ramp_ok = 1, bss_ok = 1;
+
+	make_ram(prefill);
+	run_load(&r, NULL, NULL, false);
+	is_int(r.rc, 0, "%s: load succeeds", how);
+	if (r.rc) {
+		diag("%s", cl_errmsg(ctx));
+		end_run(&r);
+		return;
+	}
+	for (i = 0; i < 0x800; i++)
+		ramp_ok &= ram[base - RAM + i] == (uint8_t)(0x11 + i);
+	ok(ramp_ok, "%s: text segment byte for byte", how);
+	is_u64(rd64(base + 0x1008), base + 0x40, "%s: RELA pointer 1", how);
+	is_u64(rd64(base + 0x1010), base + 0x1000, "%s: RELA pointer 2", how);
+	ok(ram[base - RAM + 0x1000] == 0x22 && ram[base - RAM + 0x10ff] == 0x22,
+	   "%s: data segment", how);
+	for (i = 0x1100; i < 0xa000; i++)
+		bss_ok &= ram[base - RAM + i] == 0;
+	ok(bss_ok, "%s: bss is zero", how);
+	if (prefill)
+		is_u64(r.res.bytes_zeroed, 0x8f00, "prefilled: bss written");
+	else
+		is_u64(r.res.bytes_zeroed, 0x1000 - 0x100,
+		       "sparse: only the bss bytes sharing a page with data "
+		       "are written");
+	for (crc = 0, i = 0; i < r.plan->nseg; i++)
+		crc = crc32(crc, ram + (r.plan->seg[i].addr - RAM),
+			    r.plan->seg[i].memsz);
+	is_u64(r.res.digest, crc, "%s: digest is CRC-32 of every segment as "
+	       "it lies in RAM", how);
+	ok(r.res.verified && r.res.staged && r.res.released,
+	   "%s: verified, staged, released", how);
+	is_u64(mb64(CARDBOOT_MB_ENTRY_OFF), base + 0x10, "mailbox entry");
+	is_u64(mb32(CARDBOOT_MB_ARGMASK_OFF), 0x5, "mailbox argmask");
+	is_u64(mb64(CARDBOOT_MB_ARG_OFF), 7, "mailbox arg0");
+	is_u64(mb64(CARDBOOT_MB_ARG_OFF + 16), 9, "mailbox arg2");
+	is_u64(mb32(CARDBOOT_MB_STAGED_OFF), CARDBOOT_STAGED, "staged word");
+	is_u64(mb32(CARDBOOT_MB_GO_OFF), CARDBOOT_GO, "GO written");
+	end_run(&r);
+}
+
+static void test_verify_failure(void)
+{
+	struct run r;
+	uint32_t go_before;
+
+	make_ram(false);
+	/* a stale GO from an earlier boot must be cleared by hold */
+	memcpy(ram + (MB - RAM) + CARDBOOT_MB_GO_OFF,
+	       &(uint32_t){ CARDBOOT_GO }, 4);
+	go_before = mb32(CARDBOOT_MB_GO_OFF);
+	run_load(&r, "fault.corrupt-at", "0x80011004", false);
+	is_int(r.rc, CL_E_VERIFY, "a corrupted byte fails verification");
+	ok(strstr(cl_errmsg(ctx), "0x80011004") != NULL,
+	   "the message names the first differing address");
+	ok(go_before == CARDBOOT_GO && mb32(CARDBOOT_MB_GO_OFF) == CARDBOOT_HOLD,
+	   "GO is cleared at hold and never written after a mismatch");
+	ok(mb32(CARDBOOT_MB_STAGED_OFF) != CARDBOOT_STAGED,
+	   "nothing staged after a mismatch");
+	ok(!r.res.released && !r.res.verified, "result says not released");
+	end_run(&r);
+}
+
+static void test_no_start_then_start(void)
+{
+	struct cl_tp *tp = NULL;
+	struct cl_param p = { "mem.path", path };
+	struct cl_card_status st;
+	struct run r;
+	int rc;
+
+	make_ram(false);
+	rc = cl_open(ctx, &board, &p, 1, &tp);
+	is_int(cl_start(ctx, &board, tp), CL_E_STATE,
+	       "start with nothing staged is a state error");
+	cl_close(tp);
+	run_load(&r, NULL, NULL, true);
+	ok(!r.rc && r.res.staged && !r.res.released, "--no-start: staged only");
+	is_u64(mb32(CARDBOOT_MB_GO_OFF), CARDBOOT_HOLD, "--no-start: no GO");
+	end_run(&r);
+	rc = cl_open(ctx, &board, &p, 1, &tp);
+	if (!rc)
+		rc = cl_start(ctx, &board, tp);
+	is_int(rc, 0, "start releases the staged image");
+	is_u64(mb32(CARDBOOT_MB_GO_OFF), CARDBOOT_GO, "start wrote GO");
+	rc = cl_status(ctx, &board, tp, &st);
+	ok(!rc && st.mailbox && st.go == CARDBOOT_GO &&
+	   st.entry == RAM + 0x10010 && st.argmask == 5 && st.arg[2] == 9,
+	   "status reads the mailbox back");
+	cl_close(tp);
+}
+
+int main(void)
+{
+	ctx = cl_ctx_new();
+	snprintf(path, sizeof(path), "/dev/shm/cl-test-load-%d", (int)getpid());
+	make_board();
+	test_good(false);
+	test_good(true);
+	test_verify_failure();
+	test_no_start_then_start();
+	munmap(ram, RAM_SIZE);
+	unlink(path);
+	cl_ctx_free(ctx);
+	return tap_done();
+}

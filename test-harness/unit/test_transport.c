@@ -1,0 +1,215 @@
+/* test_transport.c - the transport layer: the bounds-checked path, the mem
+ * backend (mapping, lock, holes, option handling) and the fault wrapper */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+#include "tap.h"
+#include "transport.h"
+
+static struct cl_ctx *ctx;
+static char path[64];
+
+/* Two windows: ram0 at 0x80000000 (1 MiB, file offset 0) and ram1 at
+ * 0x10000000 (64 KiB, file offset 1 MiB). */
+static void make_board(struct cl_board *b)
+{
+	memset(b, 0, sizeof(*b));
+	snprintf(b->name, sizeof(b->name), "t");
+	snprintf(b->transport, sizeof(b->transport), "mem");
+	b->nwin = 2;
+	b->win[0] = (struct cl_window){ "ram0", 0x80000000, 1 << 20, 0 };
+	b->win[1] = (struct cl_window){ "ram1", 0x10000000, 64 << 10, 1 << 20 };
+	b->access_width = 4;
+}
+
+static void make_file(off_t size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || ftruncate(fd, size))
+		perror(path);
+	close(fd);
+}
+
+static int open_mem(const struct cl_board *b, const char *k2, const char *v2,
+		    struct cl_tp **tp)
+{
+	struct cl_param p[2] = { { "mem.path", path }, { k2, v2 } };
+
+	return cl_open(ctx, b, p, k2 ? 2 : 1, tp);
+}
+
+static void file_bytes(off_t off, void *buf, size_t n)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (pread(fd, buf, n, off) != (ssize_t)n)
+		memset(buf, 0xee, n);
+	close(fd);
+}
+
+static void test_paths(const struct cl_board *b)
+{
+	struct cl_tp *tp = NULL, *tp2 = NULL;
+	uint8_t buf[16], got[16];
+	int rc;
+
+	make_file((1 << 20) + (64 << 10));
+	rc = open_mem(b, NULL, NULL, &tp);
+	ok(rc == 0 && tp, "mem: opens a file that covers every window");
+	if (rc)
+		return;
+	memcpy(buf, "0123456789abcdef", 16);
+	is_int(cl_tp_write(tp, 0x80000010, buf, 16), 0, "write inside ram0");
+	is_int(cl_tp_write(tp, 0x10000000, buf, 8), 0, "write inside ram1");
+	file_bytes(0x10, got, 16);
+	ok(!memcmp(got, buf, 16), "ram0 bytes land at file offset 0x10");
+	file_bytes(1 << 20, got, 8);
+	ok(!memcmp(got, buf, 8), "ram1 bytes land at its file offset");
+	memset(got, 0, sizeof(got));
+	is_int(cl_tp_read(tp, 0x80000010, got, 16), 0, "read back");
+	ok(!memcmp(got, buf, 16), "read returns what was written");
+
+	/* the one bounds-checked path refuses anything outside a window */
+	is_int(cl_tp_write(tp, 0x800ffff8, buf, 16), CL_E_INTERNAL,
+	       "write across the end of ram0 is refused");
+	ok(strstr(cl_errmsg(ctx), "0x800ffff8") != NULL,
+	   "the refusal names the address");
+	is_int(cl_tp_write(tp, 0x7ffffff0, buf, 16), CL_E_INTERNAL,
+	       "write before ram0 is refused");
+	is_int(cl_tp_write(tp, 0xfffffffffffffff8ull, buf, 16), CL_E_INTERNAL,
+	       "a wrapping range is refused");
+	is_int(cl_tp_read(tp, 0x1000fff0, got, 32), CL_E_INTERNAL,
+	       "read past ram1 is refused");
+	is_int(cl_tp_fill(tp, 0x80000000, 0, (1 << 20) + 1), CL_E_INTERNAL,
+	       "fill past ram0 is refused");
+	file_bytes(0xffff8, got, 8);
+	ok(got[0] == 0 && got[7] == 0, "refused writes changed nothing");
+
+	/* holes: a fresh sparse file is known to be zero */
+	{
+		uint64_t n = 1;
+
+		is_int(cl_tp_zero(tp, 0x80080000, 0x2000, &n), 0,
+		       "zero an untouched range");
+		is_u64(n, 0, "an untouched range of a sparse file is not "
+		       "written");
+		buf[0] = 0x55;
+		cl_tp_write(tp, 0x80091000, buf, 1);
+		is_int(cl_tp_zero(tp, 0x80090000, 0x4000, &n), 0,
+		       "zero a range with one data page");
+		is_u64(n, 0x1000, "only the data page is written");
+		cl_tp_read(tp, 0x80091000, got, 1);
+		is_int(got[0], 0, "and it is zero now");
+		is_int(cl_tp_zero(tp, 0x80000010, 16, &n), 0, "zero 16 bytes");
+		file_bytes(0x10, got, 16);
+		ok(!memcmp(got, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) &&
+		   n == 16, "bytes in a data page are written as zeros");
+	}
+
+	/* the lock */
+	rc = open_mem(b, NULL, NULL, &tp2);
+	is_int(rc, CL_E_BUSY, "a second open of the same card is busy");
+	ok(strstr(cl_errmsg(ctx), path) != NULL, "busy names the file");
+	cl_close(tp);
+	rc = open_mem(b, NULL, NULL, &tp2);
+	is_int(rc, 0, "the lock is dropped on close");
+	cl_close(tp2);
+}
+
+static void test_open_errors(const struct cl_board *b)
+{
+	struct cl_tp *tp = NULL;
+	struct cl_board bad = *b;
+	int rc;
+
+	make_file(4096);
+	rc = open_mem(b, NULL, NULL, &tp);
+	ok(rc == CL_E_NODEV && strstr(cl_errmsg(ctx), "too small"),
+	   "a file smaller than the windows is not this card");
+	unlink(path);
+	rc = open_mem(b, NULL, NULL, &tp);
+	ok(rc == CL_E_NODEV && strstr(cl_errmsg(ctx), "No such file"),
+	   "a missing file is no device");
+	rc = cl_open(ctx, b, NULL, 0, &tp);
+	ok(rc == CL_E_USAGE && strstr(cl_errmsg(ctx), "mem.path"),
+	   "mem.path is required");
+	make_file((1 << 20) + (64 << 10));
+	rc = open_mem(b, "mem.bogus", "1", &tp);
+	ok(rc == CL_E_USAGE && strstr(cl_errmsg(ctx), "mem.bogus"),
+	   "an unknown -O key is a usage error naming it");
+	rc = open_mem(b, "fault.corrupt-write", "x", &tp);
+	is_int(rc, CL_E_USAGE, "a non-numeric fault option is refused");
+	snprintf(bad.transport, sizeof(bad.transport), "carrier-pigeon");
+	rc = open_mem(&bad, NULL, NULL, &tp);
+	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), "carrier-pigeon"),
+	   "an unknown transport is a board error");
+	ok(tp == NULL, "failed opens leave no transport");
+}
+
+static void test_board_options(const struct cl_board *b)
+{
+	struct cl_board ob = *b;
+	struct cl_tp *tp = NULL;
+	struct cl_param p = { "mem.path", path };
+	int rc;
+
+	make_file((1 << 20) + (64 << 10));
+	ob.nopt = 1;
+	snprintf(ob.opt[0], sizeof(ob.opt[0]), "mem.path=/nonexistent/x");
+	rc = cl_open(ctx, &ob, NULL, 0, &tp);
+	ok(rc == CL_E_NODEV && strstr(cl_errmsg(ctx), "/nonexistent/x"),
+	   "a board's default option is used");
+	rc = cl_open(ctx, &ob, &p, 1, &tp);
+	is_int(rc, 0, "-O overrides the board's default");
+	cl_close(tp);
+}
+
+static void test_fault(const struct cl_board *b)
+{
+	struct cl_tp *tp = NULL;
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, got[8];
+	int rc;
+
+	make_file((1 << 20) + (64 << 10));
+	rc = open_mem(b, "fault.corrupt-at", "0x80000102", &tp);
+	is_int(rc, 0, "fault wrapper opens around mem");
+	if (rc)
+		return;
+	is_int(cl_tp_write(tp, 0x80000000, buf, 8), 0, "write elsewhere");
+	is_int(cl_tp_write(tp, 0x80000100, buf, 8), 0, "write over ADDR");
+	cl_tp_read(tp, 0x80000100, got, 8);
+	ok(got[2] == (3 ^ 0x10) && got[1] == 2 && got[3] == 4,
+	   "corrupt-at flips one bit of the byte at ADDR only");
+	cl_tp_write(tp, 0x80000100, buf, 8);
+	cl_tp_read(tp, 0x80000100, got, 8);
+	ok(!memcmp(got, buf, 8), "corrupt-at fires once");
+	cl_close(tp);
+
+	rc = open_mem(b, "fault.corrupt-write", "2", &tp);
+	cl_tp_write(tp, 0x80000000, buf, 8);
+	cl_tp_write(tp, 0x80000010, buf, 8);
+	cl_tp_read(tp, 0x80000000, got, 8);
+	ok(!memcmp(got, buf, 8), "corrupt-write=2 spares write 1");
+	cl_tp_read(tp, 0x80000010, got, 8);
+	ok(memcmp(got, buf, 8) != 0, "corrupt-write=2 corrupts write 2");
+	cl_close(tp);
+}
+
+int main(void)
+{
+	struct cl_board b;
+
+	ctx = cl_ctx_new();
+	snprintf(path, sizeof(path), "/dev/shm/cl-test-tp-%d", (int)getpid());
+	make_board(&b);
+	test_paths(&b);
+	test_open_errors(&b);
+	test_board_options(&b);
+	test_fault(&b);
+	unlink(path);
+	cl_ctx_free(ctx);
+	return tap_done();
+}
