@@ -1,9 +1,13 @@
 /* mailbox.c - the "mailbox" release method of cardboot.h over any transport
  *
- * Hold: go = HOLD and status = 0, so a ROM spinning on the mailbox stays put
+ * Hold: staged = 0, go = HOLD and status = 0, so a ROM spinning on the mailbox stays put
  * and a stale status from an earlier payload cannot be mistaken for a new
  * one. Stage: entry, arguments, argmask and STAGED. Release: GO, written
  * last, after a flush that orders everything before it.
+ *
+ * Every word written here is read back: a card must never be released with
+ * a corrupted entry or argument, nor be reported held or released when the
+ * word that says so did not land.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -22,12 +26,32 @@ static uint64_t get_le(const uint8_t *p, unsigned width)
 	return cl_get_word(p, width, 1 /* ELFDATA2LSB */);
 }
 
-static int write_u32(struct cl_tp *tp, uint64_t addr, uint32_t v)
+/* Read back len bytes at addr and compare with what was written. */
+static int check(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
+		 const uint8_t *want, size_t len, const char *what)
+{
+	uint8_t got[CARDBOOT_MB_SIZE];
+	int rc = cl_tp_read(tp, addr, got, len);
+
+	if (rc || !memcmp(got, want, len))
+		return rc;
+	return cl_seterr(ctx, CL_E_VERIFY, "mailbox %s at 0x%" PRIx64 " reads "
+			 "back 0x%" PRIx64 ", wrote 0x%" PRIx64 "; card left "
+			 "held", what, addr, get_le(got, len > 8 ? 8 : len),
+			 get_le(want, len > 8 ? 8 : len));
+}
+
+static int write_u32(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
+		     uint32_t v, const char *what)
 {
 	uint8_t b[4];
+	int rc;
 
 	put_le(b, 4, v);
-	return cl_tp_write(tp, addr, b, sizeof(b));
+	rc = cl_tp_write(tp, addr, b, sizeof(b));
+	if (!rc)
+		rc = cl_tp_flush(tp);
+	return rc ? rc : check(ctx, tp, addr, b, sizeof(b), what);
 }
 
 int cl_mailbox_hold(struct cl_ctx *ctx, const struct cl_board *b,
@@ -35,15 +59,15 @@ int cl_mailbox_hold(struct cl_ctx *ctx, const struct cl_board *b,
 {
 	int rc;
 
-	(void)ctx;
-	rc = write_u32(tp, b->mailbox + CARDBOOT_MB_GO_OFF, CARDBOOT_HOLD);
+	/* staged first: whatever fails later, 'start' finds nothing to run */
+	rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_STAGED_OFF, 0,
+		       "staged word");
 	if (!rc)
-		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_STAGED_OFF, 0);
+		rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_GO_OFF,
+			       CARDBOOT_HOLD, "go word");
 	if (!rc)
-		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_STATUS_OFF,
-			       CARDBOOT_STATUS_NONE);
-	if (!rc)
-		rc = cl_tp_flush(tp);
+		rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_STATUS_OFF,
+			       CARDBOOT_STATUS_NONE, "status word");
 	return rc;
 }
 
@@ -55,7 +79,6 @@ int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
 	unsigned i;
 	int rc;
 
-	(void)ctx;
 	memset(buf, 0, sizeof(buf));
 	put_le(buf, 8, entry);
 	put_le(buf + CARDBOOT_MB_ARGMASK_OFF - CARDBOOT_MB_ENTRY_OFF, 4,
@@ -75,10 +98,18 @@ int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
 	if (!rc)
 		rc = cl_tp_flush(tp);
 	if (!rc)
-		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_STAGED_OFF,
-			       CARDBOOT_STAGED);
+		rc = check(ctx, tp, b->mailbox + CARDBOOT_MB_ENTRY_OFF, buf, 8,
+			   "entry");
 	if (!rc)
-		rc = cl_tp_flush(tp);
+		rc = check(ctx, tp, b->mailbox + CARDBOOT_MB_ARGMASK_OFF,
+			   buf + 8, 4, "argmask");
+	if (!rc)
+		rc = check(ctx, tp, b->mailbox + CARDBOOT_MB_ARG_OFF,
+			   buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF,
+			   8 * CARDBOOT_NARGS, "arguments");
+	if (!rc)
+		rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_STAGED_OFF,
+			       CARDBOOT_STAGED, "staged word");
 	return rc;
 }
 
@@ -87,12 +118,20 @@ int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
 {
 	int rc;
 
-	(void)ctx;
 	rc = cl_tp_flush(tp); /* everything before GO is visible first */
 	if (!rc)
-		rc = write_u32(tp, b->mailbox + CARDBOOT_MB_GO_OFF, CARDBOOT_GO);
-	if (!rc)
-		rc = cl_tp_flush(tp);
+		rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_GO_OFF,
+			       CARDBOOT_GO, "go word");
+	if (rc == CL_E_VERIFY) {
+		/* GO did not land as written: put the card back in a clean
+		 * held state, best effort, keeping the first error. */
+		struct cl_ctx quiet = { 0 };
+
+		write_u32(&quiet, tp, b->mailbox + CARDBOOT_MB_GO_OFF,
+			  CARDBOOT_HOLD, "go word");
+		write_u32(&quiet, tp, b->mailbox + CARDBOOT_MB_STAGED_OFF, 0,
+			  "staged word");
+	}
 	return rc;
 }
 

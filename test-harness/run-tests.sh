@@ -12,7 +12,7 @@
 # exits non-zero without a failing point counts as one more failure. Exit
 # status 1 when anything failed.
 #
-# TEST_TIMEOUT (seconds, default 900) bounds each stream; T=PATTERN runs
+# TEST_TIMEOUT (seconds, default 900) bounds each stream; TESTS=PATTERN runs
 # only the streams whose name contains PATTERN.
 set -u
 
@@ -28,7 +28,7 @@ build=$(cd "$1" 2>/dev/null && pwd) || {
 cd "$root" || exit 2
 
 timeout=${TEST_TIMEOUT:-900}
-filter=${T:-}
+filter=${TESTS:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-tests.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM

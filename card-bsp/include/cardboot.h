@@ -11,12 +11,14 @@
  *   --------                              ---------------
  *   write magic, version, hartid,
  *   platform_dtb; then ready = READY
- *   spin while go != GO                   hold:    go = HOLD, status = 0
+ *   spin while go != GO                   hold:    staged = 0, go = HOLD,
+ *                                                  status = 0
  *                                         load:    write image, verify
  *                                         stage:   entry, arg[], argmask,
  *                                                  staged = STAGED
  *                                         barrier + msync
  *                                         release: go = GO (last), barrier
+ *                                         (every word is read back)
  *   a0..a3 = arg[n] if argmask bit n,
  *   else a0 = hartid, a1 = platform_dtb,
  *   a2 = a3 = 0; jump to entry

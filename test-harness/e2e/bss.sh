@@ -18,12 +18,13 @@ bss_case() { # LABEL IMAGE FILL_OFFSET FILL_LEN [ARGS...]
 	run_cl boot --json -O mem.path="$win" "$@" "$image"
 	check_load "$label" "$image" "$win" "$before" go ""
 	# The same, said directly: every bss byte of the plan reads zero.
-	python3 - "$T/out" "$win" <<'PY' >"$T/checks"
+	python3 - "$T/out" "$win" "$label" <<'PY' >"$T/checks" 2>"$T/checks.err"
 import json, sys
 try:
     plan = json.load(open(sys.argv[1]))["plan"]
 except (ValueError, KeyError, TypeError) as e:
-    print("not ok\tbss ranges of the plan read zero\tno plan: %s" % e)
+    print("not ok\t%s: bss ranges of the plan read zero\tno plan: %s" %
+          (sys.argv[3], e))
     sys.exit()
 data = open(sys.argv[2], "rb").read()
 h = lambda v: int(v, 16) if isinstance(v, str) else v
@@ -34,10 +35,13 @@ for s in plan["segments"]:
     total += len(z)
     if z.count(0) != len(z):
         bad.append("phidx %s: %d non-zero bytes" % (s["phidx"], len(z) - z.count(0)))
-print("ok\tall %d bss bytes of the plan read zero" % total if total and not bad
-      else "not ok\tbss ranges of the plan read zero\t%s" % ("; ".join(bad) or "no bss in plan"))
+L = sys.argv[3] + ": "
+print("ok\t%sall %d bss bytes of the plan read zero" % (L, total)
+      if total and not bad else
+      "not ok\t%sbss ranges of the plan read zero\t%s" %
+      (L, "; ".join(bad) or "no bss in plan"))
 PY
-	tap_from <"$T/checks"
+	tap_checks "$label"
 	rm -f "$win" "$before"
 }
 

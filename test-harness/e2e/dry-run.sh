@@ -19,14 +19,16 @@ dry_run() { # LABEL IMAGE BOARD [ARGS...]
 	fi
 	python3 "$EXPECT_IMAGE" "$image" "$(json_get "$T/out" plan.base || echo 0x80000000)" \
 		$WIN_ADDR $WIN_SIZE "$T/expect" >"$T/expect.sum" 2>&1
-	python3 - "$T/out" "$T/expect" "$T/expect.sum" <<'PY' >"$T/checks"
+	python3 - "$T/out" "$T/expect" "$T/expect.sum" "$label" \
+		<<'PY' >"$T/checks" 2>"$T/checks.err"
 import json, sys
+L = sys.argv[4] + ": "
 try:
     j = json.load(open(sys.argv[1]))
 except ValueError as e:
-    print("not ok\tstdout is one JSON object\t%s" % e)
+    print("not ok\t%sstdout is one JSON object\t%s" % (L, e))
     sys.exit()
-print("ok\tstdout is one JSON object")
+print("ok\t%sstdout is one JSON object" % L)
 exp = json.load(open(sys.argv[2]))
 s = json.load(open(sys.argv[3]))
 plan = j.get("plan") or {}
@@ -34,16 +36,18 @@ h = lambda v: int(v, 16) if isinstance(v, str) else v
 segs = sorted((x.get("phidx"), h(x.get("addr")), x.get("filesz"),
                x.get("memsz")) for x in plan.get("segments") or [])
 want = sorted((e["phidx"], e["addr"], e["filesz"], e["memsz"]) for e in exp)
-print("ok\tplan segments match the model" if segs == want else
-      "not ok\tplan segments match the model\tplan %s, model %s" % (segs, want))
-print("ok\tplan entry matches the model" if h(plan.get("entry")) == int(s["entry"], 16)
-      else "not ok\tplan entry matches the model\tplan %s, model %s" %
-      (plan.get("entry"), s["entry"]))
+print("ok\t%splan segments match the model" % L if segs == want else
+      "not ok\t%splan segments match the model\tplan %s, model %s" %
+      (L, segs, want))
+print("ok\t%splan entry matches the model" % L
+      if h(plan.get("entry")) == int(s["entry"], 16) else
+      "not ok\t%splan entry matches the model\tplan %s, model %s" %
+      (L, plan.get("entry"), s["entry"]))
 res = j.get("result")
-print("ok\tno result" if res is None else
-      "not ok\tno result\tresult = %s" % json.dumps(res))
+print("ok\t%sno result" % L if res is None else
+      "not ok\t%sno result\tresult = %s" % (L, json.dumps(res)))
 PY
-	tap_from <"$T/checks"
+	tap_checks "$label"
 	is "$label: window unchanged (sha256)" "$(sha "$win")" "$sum"
 	rm -f "$win"
 }

@@ -110,6 +110,15 @@ tap_from() {
 	done
 }
 
+# After a python checker wrote $T/checks: its points, and one failing point
+# if the checker itself did not complete (so a crash never hides points).
+tap_checks() { # LABEL
+	local rc=$?
+	tap_from <"$T/checks"
+	[ "$rc" -eq 0 ] ||
+		not_ok "$1: checker completed" "$(tail -n 5 "$T/checks.err")"
+}
+
 done_testing() {
 	echo "1..$_tap_n"
 	[ "$_tap_failed" -eq 0 ]
@@ -301,15 +310,17 @@ check_load() { # LABEL IMAGE WINDOW BEFORE STATE BASE
 		return
 	fi
 	python3 - "$T/out" "$T/expect" "$T/expect.sum" "$win" "$before" \
-		"$state" "$want_base" "$image" $MB_OFF <<'PY' >"$T/checks"
+		"$state" "$want_base" "$image" $MB_OFF "$label" \
+		<<'PY' >"$T/checks" 2>"$T/checks.err"
 import json, struct, sys
 
 (out, expect, summ, win, before, state, want_base, image,
- mb_off) = sys.argv[1:]
+ mb_off, label) = sys.argv[1:]
 mb_off = int(mb_off)
 GO, STAGED = 0x21216f47, 0x47415453
 
 def report(name, cond, diag=""):
+    name = "%s: %s" % (label, name)
     print("ok\t%s" % name if cond else "not ok\t%s\t%s" % (name, diag))
 
 j = json.load(open(out))
@@ -407,7 +418,7 @@ else:
     report("result says not released", res.get("released") is not True,
            "result.released = %s" % res.get("released"))
 PY
-	tap_from <"$T/checks"
+	tap_checks "$label"
 }
 
 # Run a load and check it: LABEL IMAGE STATE BASE BOARD_ARGS... -- CL_ARGS...
