@@ -101,54 +101,13 @@ static unsigned split(char *s, char **word, unsigned max)
 	}
 }
 
-enum { NUM_OK, NUM_BAD, NUM_BIG };
-
-/* Decimal or 0x hex, then an optional K, M or G (powers of 1024). */
-static int parse_num(const char *s, uint64_t *out)
-{
-	size_t n = strlen(s);
-	const char *p = s, *end;
-	uint64_t v = 0, base = 10, d;
-	unsigned shift = 0;
-
-	if (n && (s[n - 1] == 'K' || s[n - 1] == 'M' || s[n - 1] == 'G')) {
-		shift = s[n - 1] == 'K' ? 10 : s[n - 1] == 'M' ? 20 : 30;
-		n--;
-	}
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	end = s + n;
-	if (p == end)
-		return NUM_BAD;
-	for (; p < end; p++) {
-		if (*p >= '0' && *p <= '9')
-			d = (uint64_t)(*p - '0');
-		else if (*p >= 'a' && *p <= 'f')
-			d = (uint64_t)(*p - 'a' + 10);
-		else if (*p >= 'A' && *p <= 'F')
-			d = (uint64_t)(*p - 'A' + 10);
-		else
-			return NUM_BAD;
-		if (d >= base)
-			return NUM_BAD;
-		if (cl_mul_ovf(v, base, &v) || cl_add_ovf(v, d, &v))
-			return NUM_BIG;
-	}
-	if (v > UINT64_MAX >> shift)
-		return NUM_BIG;
-	*out = v << shift;
-	return NUM_OK;
-}
-
 static int get_num(struct parser *p, const char *what, const char *s,
 		   uint64_t *v)
 {
-	switch (parse_num(s, v)) {
-	case NUM_OK:
+	switch (cl_parse_num(s, v)) {
+	case CL_NUM_OK:
 		return 0;
-	case NUM_BIG:
+	case CL_NUM_BIG:
 		return perr(p, "%s '%s' does not fit in 64 bits", what, s);
 	default:
 		return perr(p, "bad %s '%s' (want decimal or 0x hex, "
@@ -229,8 +188,8 @@ static int key_access_width(struct parser *p, char *val)
 {
 	uint64_t w;
 
-	if (parse_num(val, &w) != NUM_OK || (w != 1 && w != 2 && w != 4 &&
-					     w != 8))
+	if (cl_parse_num(val, &w) != CL_NUM_OK || (w != 1 && w != 2 && w != 4 &&
+						 w != 8))
 		return perr(p, "bad access-width '%s' (want 1, 2, 4 or 8)",
 			    val);
 	p->b->access_width = (unsigned)w;

@@ -39,8 +39,10 @@ static inline int cl_is_pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
-/* Parse 123, 0x1f, 64K, 128M, 1G; -1 on junk or overflow. */
-int cl_parse_u64(const char *s, uint64_t *out);
+/* Parse decimal or 0x hex with an optional K, M or G (powers of 1024):
+ * 123, 0x1f, 64K, 128M, 0x10M. No octal, no sign, no spaces. */
+enum { CL_NUM_OK = 0, CL_NUM_BAD = -1, CL_NUM_BIG = -2 };
+int cl_parse_num(const char *s, uint64_t *out);
 
 /* Monotonic milliseconds, for timings reported in results. */
 double cl_now_ms(void);

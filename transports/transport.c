@@ -33,35 +33,13 @@ const char *cl_tp_param(const struct cl_tp *tp, const char *key)
 	return NULL;
 }
 
-int cl_parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v, mul = 1;
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case 'K': case 'k': mul = 1ull << 10; end++; break;
-	case 'M': case 'm': mul = 1ull << 20; end++; break;
-	case 'G': case 'g': mul = 1ull << 30; end++; break;
-	default: break;
-	}
-	if (*end || cl_mul_ovf(v, mul, out))
-		return -1;
-	return 0;
-}
-
 int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
 		    bool *found)
 {
 	const char *v = cl_tp_param(tp, key);
 
 	*found = v != NULL;
-	if (v && cl_parse_u64(v, out))
+	if (v && cl_parse_num(v, out))
 		return cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%s: not a number",
 				 key, v);
 	return 0;

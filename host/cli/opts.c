@@ -58,7 +58,7 @@ int cli_usage_error(struct cli *c, const char *fmt, ...)
 static int number(struct cli *c, const char *opt, const char *s,
 		  uint64_t *out)
 {
-	if (cl_parse_u64(s, out))
+	if (cl_parse_num(s, out))
 		return cli_usage_error(c, "%s '%s' is not a number", opt, s);
 	return 0;
 }

@@ -2,6 +2,7 @@
  *
  *   ok(cond, "name %d", i);       one test point
  *   is_int(got, want, "name");    equality with both values shown on failure
+ *   msg_has(msg, "a|b")          msg contains "a" or "b"
  *   return tap_done();            prints the plan, exit status 1 on failure
  */
 #ifndef CL_TAP_H
@@ -10,6 +11,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static int tap_n, tap_failed;
 
@@ -52,6 +54,30 @@ static void diag(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+/* True when msg contains one of the '|'-separated alternatives in want. */
+__attribute__((unused))
+static int msg_has(const char *msg, const char *want)
+{
+	char alt[128];
+	const char *p = want, *bar;
+
+	for (;;) {
+		size_t n;
+
+		bar = strchr(p, '|');
+		n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n >= sizeof(alt))
+			n = sizeof(alt) - 1;
+		memcpy(alt, p, n);
+		alt[n] = 0;
+		if (strstr(msg, alt))
+			return 1;
+		if (!bar)
+			return 0;
+		p = bar + 1;
+	}
 }
 
 static int tap_done(void)

@@ -24,29 +24,6 @@ static const struct {
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-/* True when msg contains one of the '|'-separated alternatives in want. */
-static int msg_has(const char *msg, const char *want)
-{
-	char alt[128];
-	const char *p = want, *bar;
-
-	for (;;) {
-		size_t n;
-
-		bar = strchr(p, '|');
-		n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n >= sizeof(alt))
-			n = sizeof(alt) - 1;
-		memcpy(alt, p, n);
-		alt[n] = 0;
-		if (strstr(msg, alt))
-			return 1;
-		if (!bar)
-			return 0;
-		p = bar + 1;
-	}
-}
-
 /* The image every case starts from: text RX and data RW with bss. */
 struct desc {
 	struct egen_spec spec;

@@ -22,29 +22,6 @@ static struct cl_ctx *ctx;
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* True when msg contains one of the '|'-separated alternatives in want. */
-static int msg_has(const char *msg, const char *want)
-{
-	char alt[128];
-	const char *p = want, *bar;
-
-	for (;;) {
-		size_t n;
-
-		bar = strchr(p, '|');
-		n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n >= sizeof(alt))
-			n = sizeof(alt) - 1;
-		memcpy(alt, p, n);
-		alt[n] = 0;
-		if (strstr(msg, alt))
-			return 1;
-		if (!bar)
-			return 0;
-		p = bar + 1;
-	}
-}
-
 /* True when msg holds n as a whole decimal or 0x-hex number. */
 static int msg_has_number(const char *msg, uint64_t n)
 {
