@@ -17,7 +17,7 @@
 /* Scalar keys: each may be given once; seen[] holds the line it was on. */
 enum scalar {
 	K_NAME, K_DESCRIPTION, K_TRANSPORT, K_MACHINE, K_ENDIAN, K_MAILBOX,
-	K_ACCESS_WIDTH, K_RELEASE, K__NSCALAR
+	K_ACCESS_WIDTH, K_RELEASE, K_RELEASE_STEP, K_CONSOLE, K__NSCALAR
 };
 
 struct parser {
@@ -207,6 +207,44 @@ static int key_release(struct parser *p, char *val)
 	return 0;
 }
 
+static int key_release_step(struct parser *p, char *val)
+{
+	if (!strcmp(val, "qmp"))
+		p->b->release_step = CL_STEP_QMP;
+	else if (!strcmp(val, "none"))
+		p->b->release_step = CL_STEP_NONE;
+	else
+		return perr(p, "bad release-step '%s' (want qmp or none)", val);
+	return 0;
+}
+
+/* console = ADDR SIZE: the console ring of cardboot.h */
+static int key_console(struct parser *p, char *val)
+{
+	char *word[3];
+	uint64_t addr, size, end;
+	int rc;
+
+	if (split(val, word, 3) != 2)
+		return perr(p, "bad console '%s' (want ADDR SIZE)", p->raw);
+	rc = get_num(p, "console address", word[0], &addr);
+	if (!rc)
+		rc = get_num(p, "console size", word[1], &size);
+	if (rc)
+		return rc;
+	if (addr % 8 || size <= CARDBOOT_CONSOLE_DATA_OFF ||
+	    size - CARDBOOT_CONSOLE_DATA_OFF > UINT32_MAX)
+		return perr(p, "console 0x%" PRIx64 " size 0x%" PRIx64 " must "
+			    "be 8-byte aligned and hold a header and data",
+			    addr, size);
+	if (cl_add_ovf(addr, size, &end))
+		return perr(p, "console 0x%" PRIx64 " wraps", addr);
+	p->b->console = addr;
+	p->b->console_size = size;
+	p->b->has_console = true;
+	return 0;
+}
+
 /* ram = ADDR SIZE [offset=OFF] */
 static int key_ram(struct parser *p, char *val)
 {
@@ -357,6 +395,8 @@ static const struct key {
 	{ "mailbox", K_MAILBOX, key_mailbox },
 	{ "access-width", K_ACCESS_WIDTH, key_access_width },
 	{ "release", K_RELEASE, key_release },
+	{ "release-step", K_RELEASE_STEP, key_release_step },
+	{ "console", K_CONSOLE, key_console },
 	{ "option", -1, key_option },
 };
 
@@ -405,6 +445,26 @@ static int parse_line(struct parser *p, const char *text, size_t len)
 	return k->parse(p, val);
 }
 
+/* Host/card structures must sit in RAM and inside a reserved range, or an
+ * image could be placed over them. */
+static int ram_and_reserved(struct parser *p, const char *what, uint64_t a,
+			    uint64_t size)
+{
+	const struct cl_board *b = p->b;
+	unsigned i;
+
+	if (cl_window_find(b, a, size, NULL) < 0)
+		return perr(p, "%s [0x%" PRIx64 ", 0x%" PRIx64 ") is not inside "
+			    "a ram window", what, a, a + size);
+	for (i = 0; i < b->nres; i++)
+		if (a >= b->res[i].addr &&
+		    a + size <= b->res[i].addr + b->res[i].size)
+			return 0;
+	return perr(p, "%s [0x%" PRIx64 ", 0x%" PRIx64 ") is not inside a "
+		    "reserved range (an image could overwrite it)", what, a,
+		    a + size);
+}
+
 /* Checks that need the whole file. */
 static int finish(struct parser *p)
 {
@@ -417,8 +477,9 @@ static int finish(struct parser *p)
 		{ K_RELEASE, "release" },
 	};
 	struct cl_board *b = p->b;
-	uint64_t mb = b->mailbox, mbend = mb + CARDBOOT_MB_SIZE;
+	uint64_t mb = b->mailbox;
 	unsigned i;
+	int rc;
 
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!p->seen[required[i].key])
@@ -432,17 +493,20 @@ static int finish(struct parser *p)
 	}
 	if (b->has_mailbox) {
 		p->line = p->seen[K_MAILBOX];
-		if (cl_window_find(b, mb, CARDBOOT_MB_SIZE, NULL) < 0)
-			return perr(p, "mailbox [0x%" PRIx64 ", 0x%" PRIx64
-				    ") is not inside a ram window", mb, mbend);
-		for (i = 0; i < b->nres; i++)
-			if (mb >= b->res[i].addr &&
-			    mbend <= b->res[i].addr + b->res[i].size)
-				break;
-		if (i == b->nres)
-			return perr(p, "mailbox [0x%" PRIx64 ", 0x%" PRIx64
-				    ") is not inside a reserved range (an "
-				    "image could overwrite it)", mb, mbend);
+		rc = ram_and_reserved(p, "mailbox", mb, CARDBOOT_MB_SIZE);
+		if (rc)
+			return rc;
+	}
+	if (b->has_console) {
+		p->line = p->seen[K_CONSOLE];
+		rc = ram_and_reserved(p, "console", b->console,
+				      b->console_size);
+		if (!rc && b->has_mailbox &&
+		    cl_overlap(mb, CARDBOOT_MB_SIZE, b->console,
+			       b->console_size))
+			rc = perr(p, "console overlaps the mailbox");
+		if (rc)
+			return rc;
 	}
 	if (!p->seen[K_ACCESS_WIDTH])
 		b->access_width = 4;

@@ -41,7 +41,8 @@ enum cl_err {
 	CL_E_INTR = -16,     /* interrupted by a signal */
 	CL_E_STATE = -17,    /* card not in the state the request needs */
 	CL_E_INTERNAL = -18, /* a bug in cardload */
-	CL_E__LAST = -18
+	CL_E_CARD = -19,     /* the payload reported failure */
+	CL_E__LAST = -19
 };
 
 /* Exit codes of the cardload command, one per class of error. */
@@ -59,6 +60,7 @@ enum cl_exit {
 	CL_EXIT_TIMEOUT = 10,
 	CL_EXIT_INTR = 11,
 	CL_EXIT_STATE = 12,
+	CL_EXIT_CARD = 13,
 };
 
 const char *cl_strerror(int err); /* "placement conflict" */
@@ -89,6 +91,9 @@ void cl_set_progress(struct cl_ctx *ctx, cl_progress_fn fn, void *arg);
 #define CL_NAME_MAX 48
 
 enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX };
+/* A transport-side step around the release method: qmp = stop and reset
+ * the simulated CPU at hold, continue it after release (-O mem.qmp=SOCK). */
+enum cl_release_step { CL_STEP_NONE, CL_STEP_QMP };
 
 struct cl_window {          /* a stretch of card RAM the transport reaches */
 	char name[CL_NAME_MAX]; /* "ram0", "ram1", ... */
@@ -113,8 +118,11 @@ struct cl_board {
 	int endian;                 /* ELFDATA2LSB/MSB or 0 for any */
 	unsigned access_width;      /* 1, 2, 4 or 8 bytes */
 	enum cl_release release;
+	enum cl_release_step release_step;
 	bool has_mailbox;
 	uint64_t mailbox;           /* card address of struct cardboot_mailbox */
+	bool has_console;
+	uint64_t console, console_size; /* console ring (cardboot.h) */
 	unsigned nwin;
 	struct cl_window win[CL_MAX_WINDOWS];
 	unsigned nres;
@@ -181,6 +189,12 @@ struct cl_image {
 	struct cl_seg *seg;        /* PT_LOAD segments in program-header order */
 	bool has_dynamic;
 	uint64_t dyn_offset, dyn_size;
+	/* cardload notes (cardboot.h) */
+	bool has_abi;
+	uint32_t abi;              /* handoff ABI version the payload wants */
+	bool has_params;
+	uint64_t params_vaddr;     /* link address of struct cardboot_params */
+	unsigned nnotes;           /* notes of any owner, for the record */
 	struct cl_dyninfo dyn;
 	/* private */
 	void *elf;                 /* Elf * */
@@ -209,7 +223,10 @@ struct cl_plan_opts {
 	uint64_t entry;          /* override the entry address */
 	uint32_t argmask;        /* bit n: arg[n] given */
 	uint64_t arg[4];
+	const char *cmdline;     /* for the parameter block, or NULL */
 };
+
+#define CL_CMDLINE_MAX 65536     /* bytes, including the NUL */
 
 struct cl_plan_seg {
 	unsigned phidx;
@@ -244,6 +261,12 @@ struct cl_plan {
 	char reloc_kind[32];     /* "none", "rela", "rel", "relr", "jmprel" */
 	uint64_t load_bytes;     /* sum of filesz */
 	uint64_t zero_bytes;     /* sum of memsz - filesz */
+	/* parameter block (cardboot.h), when the image asks for one */
+	bool has_params;
+	uint64_t params_addr;
+	bool has_cmdline;
+	uint64_t cmdline_addr, cmdline_size; /* size includes the NUL */
+	const char *cmdline;
 	/* mailbox staging */
 	uint32_t argmask;
 	uint64_t arg[4];
@@ -303,5 +326,16 @@ struct cl_card_status {
 };
 int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
 	      struct cl_tp *tp, struct cl_card_status *st);
+
+/* After release: wait until the payload posts a status word. Returns 0 for
+ * DONE, CL_E_CARD for FAIL, CL_E_TIMEOUT; *status is the last word read. */
+int cl_wait(struct cl_ctx *ctx, const struct cl_board *board,
+	    struct cl_tp *tp, unsigned timeout_ms, uint32_t *status);
+
+/* The console ring's contents, oldest byte first, NUL-terminated (free it);
+ * *lost counts older bytes the ring no longer holds. */
+int cl_console_read(struct cl_ctx *ctx, const struct cl_board *board,
+		    struct cl_tp *tp, char **text, size_t *len,
+		    uint64_t *lost);
 
 #endif /* CARDLOAD_H */

@@ -8,6 +8,7 @@
 #include <gelf.h>
 #include <inttypes.h>
 #include <string.h>
+#include "cardboot.h"
 #include "internal.h"
 
 #define MAX_ALIGN (1ull << 30) /* larger p_align values are refused */
@@ -146,6 +147,78 @@ static int check_load(struct cl_ctx *ctx, const struct cl_image *img,
 	return 0;
 }
 
+#define MAX_NOTES 1024 /* notes in all PT_NOTE segments together */
+
+static int cardload_note(struct cl_ctx *ctx, struct cl_image *img,
+			 const GElf_Nhdr *nh, const uint8_t *desc,
+			 uint64_t desc_vaddr)
+{
+	switch (nh->n_type) {
+	case CARDBOOT_NOTE_ABI:
+		if (nh->n_descsz != 4 || img->has_abi)
+			break;
+		img->has_abi = true;
+		img->abi = (uint32_t)cl_get_word(desc, 4, img->endian);
+		return 0;
+	case CARDBOOT_NOTE_PARAMS:
+		if (nh->n_descsz != 8 || img->has_params)
+			break;
+		img->has_params = true;
+		/* self-relative; wrapping is caught when the plan places it */
+		img->params_vaddr = desc_vaddr +
+				    cl_get_word(desc, 8, img->endian);
+		return 0;
+	default:
+		cl_log(ctx, CL_LOG_WARN, "'%s': ignoring cardload note type %u"
+		       " (newer payload?)", img->path, nh->n_type);
+		return 0;
+	}
+	return cl_seterr(ctx, CL_E_ELF, "'%s': cardload note type %u has "
+			 "descriptor size %u or is repeated", img->path,
+			 nh->n_type, nh->n_descsz);
+}
+
+/* Walk one PT_NOTE with libelf's bounded iterator; every header must fit. */
+static int read_notes(struct cl_ctx *ctx, struct cl_image *img, Elf *e,
+		      unsigned idx, const GElf_Phdr *ph)
+{
+	Elf_Type t = ph->p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR;
+	size_t off = 0, next, name_off, desc_off;
+	Elf_Data *d;
+	GElf_Nhdr nh;
+	int rc;
+
+	if (!ph->p_filesz)
+		return 0;
+	d = elf_getdata_rawchunk(e, (int64_t)ph->p_offset, ph->p_filesz, t);
+	if (!d)
+		return cl_seterr(ctx, CL_E_ELF, "'%s': PT_NOTE (header %u) "
+				 "unreadable: %s", img->path, idx,
+				 elf_errmsg(-1));
+	while (off < d->d_size) {
+		next = gelf_getnote(d, off, &nh, &name_off, &desc_off);
+		if (!next || name_off + nh.n_namesz > d->d_size ||
+		    desc_off + nh.n_descsz > d->d_size)
+			return cl_seterr(ctx, CL_E_ELF, "'%s': PT_NOTE (header "
+					 "%u): malformed note at offset 0x%zx",
+					 img->path, idx, off);
+		if (++img->nnotes > MAX_NOTES)
+			return cl_seterr(ctx, CL_E_ELF, "'%s' has more than "
+					 "%d notes", img->path, MAX_NOTES);
+		if (nh.n_namesz == CARDBOOT_NOTE_NAMESZ &&
+		    !memcmp((const char *)d->d_buf + name_off,
+			    CARDBOOT_NOTE_NAME, CARDBOOT_NOTE_NAMESZ)) {
+			rc = cardload_note(ctx, img, &nh,
+					   (const uint8_t *)d->d_buf + desc_off,
+					   ph->p_vaddr + desc_off);
+			if (rc)
+				return rc;
+		}
+		off = next;
+	}
+	return 0;
+}
+
 static void note_dyn(struct cl_dyninfo *d, const GElf_Dyn *dyn)
 {
 	uint64_t v = dyn->d_un.d_val;
@@ -246,6 +319,16 @@ static int read_phdrs(struct cl_ctx *ctx, struct cl_image *img, Elf *e,
 			img->has_dynamic = true;
 			img->dyn_offset = ph.p_offset;
 			img->dyn_size = ph.p_filesz;
+		}
+		if (ph.p_type == PT_NOTE) {
+			if (cl_add_ovf(ph.p_offset, ph.p_filesz, &end) ||
+			    end > img->size)
+				return cl_seterr(ctx, CL_E_ELF, "'%s': PT_NOTE "
+						 "(header %zu) lies outside the "
+						 "file", img->path, i);
+			rc = read_notes(ctx, img, e, (unsigned)i, &ph);
+			if (rc)
+				return rc;
 		}
 		if (ph.p_type != PT_LOAD)
 			continue;

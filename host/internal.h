@@ -71,4 +71,9 @@ int cl_machine_lookup(const char *name, int *em, int *elfclass); /* 0 or -1 */
 int cl_machine_endian(int em, int elfclass); /* usual ELFDATA2*, or 0 */
 void cl_machine_list(char *buf, size_t len); /* "riscv64, riscv32, ..." */
 
+/* params.c: the parameter block for plan p, as bytes for the card
+ * (out holds sizeof(struct cardboot_params)). */
+void cl_params_build(const struct cl_plan *p, uint32_t digest,
+		     uint64_t platform_dtb, uint8_t *out);
+
 #endif /* CL_INTERNAL_H */

@@ -1,6 +1,7 @@
 /* load.c - run a checked plan over a transport
  *
  *   relocate (host memory) -> hold -> write -> zero bss -> verify
+ *   -> parameter block and command line (written, read back)
  *   -> stage entry and arguments -> release
  *
  * Relocation patches the host copy before anything is written, so the card
@@ -26,6 +27,8 @@ static int hold(struct cl_ctx *ctx, const struct cl_plan *p, struct cl_tp *tp)
 
 	if (!rc && p->board->release == CL_RELEASE_MAILBOX)
 		rc = cl_mailbox_hold(ctx, p->board, tp);
+	if (!rc && p->board->has_console)
+		rc = cl_console_init(ctx, p->board, tp);
 	return rc;
 }
 
@@ -66,14 +69,92 @@ static int write_segments(struct cl_ctx *ctx, const struct cl_plan *p,
 	return cl_tp_flush(tp);
 }
 
-/* What segment i should hold, as a digest (cardboot.h's definition). */
-static uint32_t expected_digest(const struct cl_plan *p, unsigned i,
-				uint32_t crc)
+/* CRC of segment i as it should lie in card RAM, file bytes and bss. */
+static uint32_t seg_digest(const struct cl_plan *p, unsigned i)
 {
 	const struct cl_plan_seg *s = &p->seg[i];
+	uint32_t crc = cl_crc32(0, p->img->data + s->src, (size_t)s->filesz);
 
-	crc = cl_crc32(crc, p->img->data + s->src, (size_t)s->filesz);
 	return cl_crc32_zeros(crc, s->memsz - s->filesz);
+}
+
+/* The image digest of cardboot.h: file-backed bytes of every segment,
+ * chained, with the parameter block's bytes counted as zeros. */
+static uint32_t image_digest(const struct cl_plan *p)
+{
+	uint64_t pa = p->params_addr, pn = sizeof(struct cardboot_params);
+	uint32_t crc = 0;
+	unsigned i;
+
+	for (i = 0; i < p->nseg; i++) {
+		const struct cl_plan_seg *s = &p->seg[i];
+		const uint8_t *d = p->img->data + s->src;
+		uint64_t lo, hi;
+
+		if (!p->has_params ||
+		    !cl_overlap(s->addr, s->filesz, pa, pn)) {
+			crc = cl_crc32(crc, d, (size_t)s->filesz);
+			continue;
+		}
+		lo = pa > s->addr ? pa - s->addr : 0;
+		hi = pa + pn - s->addr < s->filesz ? pa + pn - s->addr :
+						     s->filesz;
+		crc = cl_crc32(crc, d, (size_t)lo);
+		crc = cl_crc32_zeros(crc, hi - lo);
+		crc = cl_crc32(crc, d + hi, (size_t)(s->filesz - hi));
+	}
+	return crc;
+}
+
+/* Write bytes to the card and read them back. */
+static int write_checked(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
+			 const void *buf, size_t len, const char *what)
+{
+	uint8_t *got = malloc(len);
+	int rc;
+
+	if (!got)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	rc = cl_tp_write(tp, addr, buf, len);
+	if (!rc)
+		rc = cl_tp_flush(tp);
+	if (!rc)
+		rc = cl_tp_read(tp, addr, got, len);
+	if (!rc && memcmp(got, buf, len))
+		rc = cl_seterr(ctx, CL_E_VERIFY, "%s at 0x%" PRIx64 " reads "
+			       "back differently; card left held", what, addr);
+	free(got);
+	return rc;
+}
+
+/* The payload's boot parameters: after the image is verified, so the
+ * digest in the block describes what was verified. */
+static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
+			struct cl_tp *tp, const struct cl_load_result *res)
+{
+	uint8_t block[sizeof(struct cardboot_params)];
+	struct cl_card_status st = { 0 };
+	int rc;
+
+	if (p->has_cmdline) {
+		rc = write_checked(ctx, tp, p->cmdline_addr, p->cmdline,
+				   (size_t)p->cmdline_size, "command line");
+		if (rc)
+			return rc;
+	}
+	if (!p->has_params)
+		return 0;
+	/* the platform DTB, if the ROM has announced it already */
+	if (p->board->release == CL_RELEASE_MAILBOX) {
+		rc = cl_mailbox_read(ctx, p->board, tp, &st);
+		if (rc)
+			return rc;
+	}
+	cl_params_build(p, res->digest,
+			st.ready == CARDBOOT_READY ? st.platform_dtb : 0,
+			block);
+	return write_checked(ctx, tp, p->params_addr, block, sizeof(block),
+			     "parameter block");
 }
 
 /* Offset of the first byte of got[0..n) (segment offset off) that differs
@@ -173,7 +254,6 @@ int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
 {
 	static const struct cl_load_opts none;
 	const struct cl_load_opts *o = opts ? opts : &none;
-	uint32_t crc = 0;
 	unsigned i;
 	double t0;
 	int rc;
@@ -183,11 +263,9 @@ int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
 	if (!res->seg_digest)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
 	cl_plan_relocate(plan, plan->img->data);
-	for (i = 0; i < plan->nseg; i++) {
-		res->seg_digest[i] = expected_digest(plan, i, 0);
-		crc = expected_digest(plan, i, crc);
-	}
-	res->digest = crc;
+	for (i = 0; i < plan->nseg; i++)
+		res->seg_digest[i] = seg_digest(plan, i);
+	res->digest = image_digest(plan);
 
 	rc = hold(ctx, plan, tp);
 	if (rc)
@@ -204,6 +282,9 @@ int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
 		if (rc)
 			return rc;
 	}
+	rc = write_params(ctx, plan, tp, res);
+	if (rc)
+		return rc;
 	return stage_and_release(ctx, plan, tp, o, res);
 }
 

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cardboot.h"
 #include "internal.h"
 
 #define RANGE "[0x%" PRIx64 ", 0x%" PRIx64 ")"
@@ -35,12 +36,28 @@ static const struct cl_reserved *reserved_hit(const struct cl_board *b,
 	return NULL;
 }
 
-/* Lowest address in the board's windows, taken in address order, where
- * [base, base+span) fits one window, base % align == rem and no reserved
- * range is touched. */
-static int find_slot(const struct cl_board *b, uint64_t span, uint64_t align,
-		     uint64_t rem, uint64_t *base, unsigned *win)
+/* End of a reserved range or planned segment that [a, a+n) touches, or 0
+ * when it is free. */
+static uint64_t busy_until(const struct cl_plan *p, uint64_t a, uint64_t n)
 {
+	const struct cl_reserved *r = reserved_hit(p->board, a, n);
+	unsigned i;
+
+	if (r)
+		return r->addr + r->size;
+	for (i = 0; i < p->nseg; i++)
+		if (cl_overlap(a, n, p->seg[i].addr, p->seg[i].memsz))
+			return p->seg[i].addr + p->seg[i].memsz;
+	return 0;
+}
+
+/* Lowest address in the board's windows, taken in address order, where
+ * [base, base+span) fits one window, base % align == rem and neither a
+ * reserved range nor an already planned segment is touched. */
+static int find_slot(const struct cl_plan *p, uint64_t span, uint64_t align,
+		     uint64_t rem, uint64_t *base)
+{
+	const struct cl_board *b = p->board;
 	unsigned order[CL_MAX_WINDOWS], i, j, n = b->nwin;
 
 	for (i = 0; i < n; i++)
@@ -55,19 +72,17 @@ static int find_slot(const struct cl_board *b, uint64_t span, uint64_t align,
 		}
 	for (i = 0; i < n; i++) {
 		const struct cl_window *w = &b->win[order[i]];
-		uint64_t cand, end, wend = w->addr + w->size;
-		const struct cl_reserved *r;
+		uint64_t cand, end, wend = w->addr + w->size, until;
 
 		if (align_up_to(w->addr, align, rem, &cand))
 			continue;
 		while (!cl_add_ovf(cand, span, &end) && end <= wend) {
-			r = reserved_hit(b, cand, span);
-			if (!r) {
+			until = busy_until(p, cand, span);
+			if (!until) {
 				*base = cand;
-				*win = order[i];
 				return 0;
 			}
-			if (align_up_to(r->addr + r->size, align, rem, &cand))
+			if (align_up_to(until, align, rem, &cand))
 				break;
 		}
 	}
@@ -81,7 +96,7 @@ static int place(struct cl_ctx *ctx, struct cl_plan *p,
 	const struct cl_image *img = p->img;
 	const struct cl_board *b = p->board;
 	uint64_t hi = 0, end, rem;
-	unsigned i, win;
+	unsigned i;
 
 	p->link_base = UINT64_MAX;
 	p->align = 1;
@@ -122,7 +137,7 @@ static int place(struct cl_ctx *ctx, struct cl_plan *p,
 		p->base = o->base;
 		p->placement = "at --base";
 	} else {
-		if (find_slot(b, p->span, p->align, rem, &p->base, &win))
+		if (find_slot(p, p->span, p->align, rem, &p->base))
 			return cl_seterr(ctx, CL_E_PLACE,
 					 "no room for '%s' (0x%" PRIx64 " bytes,"
 					 " aligned to 0x%" PRIx64 ") in any RAM "
@@ -253,6 +268,61 @@ static int check_machine(struct cl_ctx *ctx, const struct cl_image *img,
 	return 0;
 }
 
+/* The parameter block the image's note points at, moved with the image. */
+static int place_params(struct cl_ctx *ctx, struct cl_plan *p)
+{
+	const struct cl_image *img = p->img;
+	uint64_t v = img->params_vaddr, n = sizeof(struct cardboot_params);
+	unsigned i;
+
+	if (img->has_abi && img->abi != CARDBOOT_ABI_VERSION)
+		return cl_seterr(ctx, CL_E_ELF, "'%s' wants handoff ABI %u; "
+				 "this cardload speaks %u", img->path,
+				 img->abi, CARDBOOT_ABI_VERSION);
+	if (!img->has_params)
+		return 0;
+	for (i = 0; i < img->nseg; i++) {
+		const struct cl_seg *s = &img->seg[i];
+
+		if (v >= s->vaddr && v - s->vaddr <= s->memsz &&
+		    s->memsz - (v - s->vaddr) >= n) {
+			p->params_addr = p->seg[i].addr + (v - s->vaddr);
+			p->has_params = true;
+			return 0;
+		}
+	}
+	return cl_seterr(ctx, CL_E_ELF, "'%s': the parameter block its note "
+			 "names [0x%" PRIx64 ", +0x%" PRIx64 ") is not inside "
+			 "one loaded segment", img->path, v, n);
+}
+
+/* The command line goes to free RAM, after the image is placed. */
+static int place_cmdline(struct cl_ctx *ctx, struct cl_plan *p,
+			 const struct cl_plan_opts *o)
+{
+	size_t len;
+
+	if (!o->cmdline)
+		return 0;
+	if (!p->has_params)
+		return cl_seterr(ctx, CL_E_USAGE, "--cmdline needs a payload "
+				 "that carries a parameter block note "
+				 "(CARDBOOT_NOTE_PARAMS); '%s' has none",
+				 p->img->path);
+	len = strlen(o->cmdline) + 1;
+	if (len > CL_CMDLINE_MAX)
+		return cl_seterr(ctx, CL_E_USAGE, "--cmdline is %zu bytes; the "
+				 "limit is %d", len, CL_CMDLINE_MAX);
+	if (find_slot(p, len, 8, 0, &p->cmdline_addr))
+		return cl_seterr(ctx, CL_E_PLACE, "no room for the command "
+				 "line (%zu bytes) on board '%s'", len,
+				 p->board->name);
+	p->has_cmdline = true;
+	p->cmdline_size = len;
+	p->cmdline = o->cmdline;
+	return 0;
+}
+
 static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 		    const struct cl_plan_opts *o)
 {
@@ -279,6 +349,10 @@ static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 	rc = check_segments(ctx, p);
 	if (!rc)
 		rc = check_entry(ctx, p, o);
+	if (!rc)
+		rc = place_params(ctx, p);
+	if (!rc)
+		rc = place_cmdline(ctx, p, o);
 	if (!rc && img->type == ET_DYN)
 		rc = cl_reloc_collect(ctx, img, p->bias, &p->patch, &p->npatch,
 				      p->reloc_kind, sizeof(p->reloc_kind));
@@ -304,6 +378,8 @@ static int plan_raw(struct cl_ctx *ctx, struct cl_plan *p,
 	rc = check_segments(ctx, p);
 	if (!rc)
 		rc = check_entry(ctx, p, o);
+	if (!rc)
+		rc = place_cmdline(ctx, p, o);
 	return rc;
 }
 

@@ -17,4 +17,8 @@ int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
 int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
 		    struct cl_tp *tp, struct cl_card_status *st);
 
+/* console.c: the console ring of cardboot.h */
+int cl_console_init(struct cl_ctx *ctx, const struct cl_board *b,
+		    struct cl_tp *tp);
+
 #endif /* CL_RELEASE_H */

@@ -5,6 +5,10 @@
  * win[N].offset. The mapping sits between two PROT_NONE guard pages, so a
  * stray access just outside it faults instead of passing silently. An
  * exclusive flock on the file keeps a second cardload away.
+ *
+ * With -O mem.qmp=SOCKET (boards with `release-step = qmp`), the card is a
+ * QEMU machine whose CPU cardload holds itself: QMP stop + system_reset
+ * before anything is written, cont after the mailbox says GO.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "qmp.h"
 #include "transport.h"
 
 struct mem {
@@ -25,6 +30,8 @@ struct mem {
 	uint8_t *base;     /* file offset 0 */
 	uint64_t len;      /* bytes mapped */
 	char path[256];
+	bool has_qmp;
+	struct cl_qmp qmp;
 };
 
 static int mem_open(struct cl_tp *tp)
@@ -96,6 +103,18 @@ static int mem_open(struct cl_tp *tp)
 		munmap(m->reserve, m->reserve_len);
 		goto out_close;
 	}
+	if (cl_tp_param(tp, "mem.qmp")) {
+		rc = cl_qmp_open(tp->ctx, cl_tp_param(tp, "mem.qmp"), &m->qmp);
+		if (rc) {
+			munmap(m->reserve, m->reserve_len);
+			goto out_close;
+		}
+		m->has_qmp = true;
+	} else if (b->release_step == CL_STEP_QMP) {
+		cl_log(tp->ctx, CL_LOG_INFO, "board '%s' can hold its CPU "
+		       "through QMP; without -O mem.qmp=SOCKET the card is "
+		       "assumed to be spinning in its ROM", b->name);
+	}
 	tp->priv = m;
 	return 0;
 out_close:
@@ -111,6 +130,8 @@ static void mem_close(struct cl_tp *tp)
 
 	if (!m)
 		return;
+	if (m->has_qmp)
+		cl_qmp_close(&m->qmp);
 	munmap(m->reserve, m->reserve_len);
 	close(m->fd); /* drops the flock */
 	free(m);
@@ -192,6 +213,22 @@ static int mem_flush(struct cl_tp *tp)
 	return 0;
 }
 
+static int mem_hold(struct cl_tp *tp)
+{
+	struct mem *m = tp->priv;
+
+	return m->has_qmp ? cl_qmp_hold(&m->qmp) : 0;
+}
+
+static int mem_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
+		       uint32_t argmask)
+{
+	struct mem *m = tp->priv;
+
+	(void)entry, (void)args, (void)argmask; /* the mailbox carries them */
+	return m->has_qmp ? cl_qmp_release(&m->qmp) : 0;
+}
+
 static int mem_describe(struct cl_tp *tp, char *buf, size_t len)
 {
 	struct mem *m = tp->priv;
@@ -203,7 +240,8 @@ static int mem_describe(struct cl_tp *tp, char *buf, size_t len)
 
 const struct cl_tp_ops cl_tp_mem = {
 	.name = "mem",
-	.help = "mem.path=FILE  the file holding the card's RAM (shm file)",
+	.help = "mem.path=FILE  the file holding the card's RAM (shm file)\n"
+		"mem.qmp=SOCKET  QEMU's QMP socket: hold and release the CPU",
 	.open = mem_open,
 	.close = mem_close,
 	.write = mem_write,
@@ -211,5 +249,7 @@ const struct cl_tp_ops cl_tp_mem = {
 	.fill = mem_fill,
 	.data_extent = mem_data_extent,
 	.flush = mem_flush,
+	.hold = mem_hold,
+	.release = mem_release,
 	.describe = mem_describe,
 };

@@ -91,14 +91,131 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
 	       CARDBOOT_MB_STATUS_OFF, "status offset");
 #endif /* __ASSEMBLER__ */
 
+/* ---- console ring ------------------------------------------------------ */
+
+/* An optional ring in card RAM (the board's `console` range) that payloads
+ * write and `cardload console` reads. The host initialises the header at
+ * hold; the payload stores a byte at data[head % size], then advances head
+ * (a free-running count of bytes ever written). */
+#define CARDBOOT_CONSOLE_MAGIC  0x534e4f43u /* "CONS" */
+#define CARDBOOT_CONSOLE_MAGIC_OFF 0x00 /* u32 */
+#define CARDBOOT_CONSOLE_SIZE_OFF  0x04 /* u32, bytes of data[] */
+#define CARDBOOT_CONSOLE_HEAD_OFF  0x08 /* u32, bytes written so far */
+#define CARDBOOT_CONSOLE_DATA_OFF  0x10
+
 /* ---- image digest ------------------------------------------------------ */
 
 /* The digest of a loaded image is CRC-32 (IEEE 802.3, the polynomial of
- * zlib and gzip: reflected 0xedb88320, initial and final xor 0xffffffff),
- * computed over each PT_LOAD segment's memsz bytes as they lie in card RAM
- * after relocation, segments in program-header order, chained: the CRC of
- * segment n starts from the CRC of segment n-1. A card can compute it with
- * a ten-line bitwise loop. */
+ * zlib and gzip: reflected 0xedb88320, initial and final xor 0xffffffff)
+ * over each PT_LOAD segment's file-backed bytes (p_filesz) as they lie in
+ * card RAM after relocation, segments in program-header order, chained: the
+ * CRC of segment n starts from the CRC of segment n-1. Bytes of the
+ * parameter block count as zeros (the host fills it after computing the
+ * digest). Zero-filled memory (bss) is not covered, so a payload can check
+ * the digest after it has started using its stack and bss. */
 #define CARDBOOT_DIGEST_CRC32 1u
+
+/* ---- ELF notes ----------------------------------------------------------- */
+
+/* Notes with name "cardload" in a PT_NOTE segment tell the loader what the
+ * payload needs. Descriptor words are in the ELF file's byte order. */
+#define CARDBOOT_NOTE_NAME      "cardload"
+#define CARDBOOT_NOTE_NAMESZ    9
+/* desc: u32 handoff ABI version (CARDBOOT_ABI_VERSION) */
+#define CARDBOOT_NOTE_ABI       1
+/* desc: s64 offset of struct cardboot_params from the first byte of this
+ * descriptor (position independent: a link-time constant) */
+#define CARDBOOT_NOTE_PARAMS    2
+#define CARDBOOT_ABI_VERSION    1
+
+#ifdef __ASSEMBLER__
+/* In assembler:  CARDBOOT_NOTE_ABI_ASM
+ *                CARDBOOT_NOTE_PARAMS_ASM boot_params */
+#define CARDBOOT_NOTE_HEAD_(type, descsz)                               \
+	.pushsection .note.cardload, "a", %note;                        \
+	.balign 4; .long CARDBOOT_NOTE_NAMESZ; .long descsz;            \
+	.long type; .asciz "cardload"; .balign 4
+#define CARDBOOT_NOTE_ABI_ASM                                           \
+	CARDBOOT_NOTE_HEAD_(CARDBOOT_NOTE_ABI, 4);                      \
+	.long CARDBOOT_ABI_VERSION; .popsection
+#define CARDBOOT_NOTE_PARAMS_ASM(sym)                                   \
+	CARDBOOT_NOTE_HEAD_(CARDBOOT_NOTE_PARAMS, 8);                   \
+	990: .quad sym - 990b; .popsection
+#else
+#define CARDBOOT_STR_(x) #x
+#define CARDBOOT_STR(x) CARDBOOT_STR_(x)
+#define CARDBOOT_NOTE_HEAD_C_(type, descsz)                             \
+	".pushsection .note.cardload, \"a\", %note\n"                    \
+	".balign 4\n.long 9\n.long " #descsz "\n.long "                   \
+	CARDBOOT_STR(type) "\n.asciz \"cardload\"\n.balign 4\n"
+/* In C, at file scope:  CARDBOOT_NOTE_ABI_C();
+ *                       CARDBOOT_NOTE_PARAMS_C(boot_params); */
+#define CARDBOOT_NOTE_ABI_C()                                           \
+	__asm__(CARDBOOT_NOTE_HEAD_C_(1, 4)                              \
+		".long " CARDBOOT_STR(CARDBOOT_ABI_VERSION) "\n.popsection")
+#define CARDBOOT_NOTE_PARAMS_C(sym)                                     \
+	__asm__(CARDBOOT_NOTE_HEAD_C_(2, 8)                              \
+		"990: .quad " #sym " - 990b\n.popsection")
+#endif
+
+/* ---- boot-parameter block ------------------------------------------------ */
+
+/* Filled by the host when the payload carries a CARDBOOT_NOTE_PARAMS note:
+ * versioned, fixed-width, little-endian, every unused byte zero. `size` is
+ * the number of bytes the host wrote (sizeof for its version). Addresses
+ * are card addresses; 0 means "none". */
+#define CARDBOOT_PARAMS_MAGIC   0x4d524150u /* "PARM" */
+#define CARDBOOT_PARAMS_VERSION 1u
+#define CARDBOOT_MAX_WINDOWS    4
+#define CARDBOOT_MAX_SEGS       8
+#define CARDBOOT_BOARD_MAX      48
+
+#ifndef __ASSEMBLER__
+struct cardboot_window {
+	uint64_t addr;
+	uint64_t size;
+};
+
+struct cardboot_seg {
+	uint64_t addr;           /* card address */
+	uint64_t filesz;         /* file-backed bytes, covered by the digest */
+	uint64_t memsz;
+	uint32_t flags;          /* PF_R 4, PF_W 2, PF_X 1 */
+	uint32_t reserved;
+};
+
+struct cardboot_params {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t size;
+	uint32_t flags;
+	uint64_t load_base;      /* where the lowest segment landed */
+	uint64_t reloc_offset;   /* load_base - link-time base */
+	uint64_t entry;
+	uint64_t mailbox;        /* struct cardboot_mailbox, 0 if none */
+	uint64_t console;        /* console ring, 0 if none */
+	uint64_t cmdline;        /* NUL-terminated string, 0 if none */
+	uint64_t cmdline_size;   /* bytes including the NUL */
+	uint64_t initrd;
+	uint64_t initrd_size;
+	uint64_t dtb;
+	uint64_t dtb_size;
+	uint64_t platform_dtb;   /* what the ROM announced, 0 if unknown */
+	uint32_t digest;         /* see "image digest" above */
+	uint32_t digest_kind;    /* CARDBOOT_DIGEST_CRC32 */
+	uint32_t nwindows;
+	uint32_t nsegs;          /* may exceed CARDBOOT_MAX_SEGS */
+	struct cardboot_window windows[CARDBOOT_MAX_WINDOWS];
+	struct cardboot_seg segs[CARDBOOT_MAX_SEGS];
+	char board[CARDBOOT_BOARD_MAX];
+	uint64_t reserved[8];
+};
+
+_Static_assert(sizeof(struct cardboot_params) == 0x230, "params size");
+_Static_assert(__builtin_offsetof(struct cardboot_params, digest) == 0x70,
+	       "params digest offset");
+_Static_assert(__builtin_offsetof(struct cardboot_params, windows) == 0x80,
+	       "params windows offset");
+#endif /* __ASSEMBLER__ */
 
 #endif /* CARDBOOT_H */

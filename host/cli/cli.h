@@ -23,6 +23,8 @@ struct cli {
 	struct cl_plan_opts popts;
 	struct cl_load_opts lopts;
 	bool dry_run, json, progress, no_progress;
+	bool wait;
+	unsigned wait_ms;
 	int verbose;
 	/* state */
 	struct cl_board board;
@@ -59,5 +61,6 @@ int cmd_load(struct cli *c, int argc, char **argv);
 int cmd_start(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_board(struct cli *c, int argc, char **argv);
+int cmd_console(struct cli *c, int argc, char **argv);
 
 #endif /* CL_CLI_H */

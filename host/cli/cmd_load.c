@@ -1,5 +1,7 @@
 /* cmd_load.c - cardload boot | load | start | status */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 #include "cardboot.h"
@@ -19,10 +21,14 @@ static const char boot_usage[] =
 "      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n"
 "      --entry ADDR     start at ADDR instead of the image's entry\n"
 "      --arg N=VALUE    argument register N (0..3) at entry\n"
+"      --cmdline TEXT   command line for the payload's parameter block\n"
 "      --max-size SIZE  cap on the decompressed image (default: board RAM)\n"
 "      --max-ratio N    cap on decompressed/compressed size (default 1024)\n"
 "  -n, --dry-run        print the plan, write nothing\n"
 "      --no-start       load and verify, do not release\n"
+"      --wait[=SECS]    after release, wait for the payload's status word\n"
+"                       (default 30 s): exit 0 on DONE, 13 on FAIL, 10 on\n"
+"                       timeout\n"
 "      --json           print image, plan and result as JSON on stdout\n"
 "      --progress       progress bar on stderr even when not a terminal\n"
 "      --no-progress    never show the progress bar\n"
@@ -30,7 +36,8 @@ static const char boot_usage[] =
 "\n"
 "Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n"
 "5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n"
-"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state.\n";
+"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state,\n"
+"13 payload reported failure.\n";
 
 static const char start_usage[] =
 "usage: cardload start --board NAME [-O KEY=VALUE]...\n"
@@ -38,11 +45,25 @@ static const char start_usage[] =
 "Release a card whose image was loaded earlier with 'cardload load' (or\n"
 "'boot --no-start'): writes GO to the mailbox. Exit 12 if nothing is staged.\n";
 
+static const char console_usage[] =
+"usage: cardload console --board NAME [-O KEY=VALUE]...\n"
+"\n"
+"Print what the payload wrote to the console ring in card RAM (the board's\n"
+"`console` range), oldest byte first.\n";
+
 static const char status_usage[] =
 "usage: cardload status --board NAME [-O KEY=VALUE]... [--json]\n"
 "\n"
 "Show the card's mailbox: what the ROM posted (READY, hart id, platform\n"
 "DTB), what the host staged (entry, arguments, GO) and the payload status.\n";
+
+static double cl_now_ms_cli(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static void json_error(struct cli *c, struct json *j, int err)
 {
@@ -51,6 +72,27 @@ static void json_error(struct cli *c, struct json *j, int err)
 	json_u64(j, "exit", (uint64_t)cl_exit_code(err));
 	json_str(j, "message", cl_errmsg(c->ctx));
 	json_end_obj(j);
+}
+
+/* --wait: poll the mailbox's status word after release. */
+static int wait_status(struct cli *c, struct cl_tp *tp, struct json *j)
+{
+	uint32_t status = 0;
+	double t0 = cl_now_ms_cli();
+	int rc = cl_wait(c->ctx, &c->board, tp, c->wait_ms, &status);
+
+	if (c->json) {
+		json_obj(j, "wait");
+		json_hex(j, "status", status);
+		json_str(j, "outcome", rc == 0 ? "done" : rc == CL_E_CARD ?
+			 "failed" : rc == CL_E_TIMEOUT ? "timeout" : "error");
+		json_u64(j, "ms", (uint64_t)(cl_now_ms_cli() - t0));
+		json_end_obj(j);
+	} else if (!rc) {
+		printf("status    0x%08x (payload done) after %.0f ms\n", status,
+		       cl_now_ms_cli() - t0);
+	}
+	return rc;
 }
 
 static int run_boot(struct cli *c, int argc, char **argv, bool load_only)
@@ -104,6 +146,8 @@ static int run_boot(struct cli *c, int argc, char **argv, bool load_only)
 		else
 			report_result(plan, &res, stdout);
 	}
+	if (!rc && c->wait && res.released)
+		rc = wait_status(c, tp, &j);
 out:
 	if (rc) {
 		exit_code = cli_fail(c, rc);
@@ -220,5 +264,27 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	json_hex(&j, "status", st.status);
 	json_end_obj(&j);
 	json_done(&j);
+	return 0;
+}
+
+int cmd_console(struct cli *c, int argc, char **argv)
+{
+	struct cl_tp *tp = NULL;
+	uint64_t lost;
+	size_t len;
+	char *text;
+	int rc = open_card(c, argc, argv, console_usage, &tp);
+
+	if (rc)
+		return rc;
+	rc = cl_console_read(c->ctx, &c->board, tp, &text, &len, &lost);
+	cl_close(tp);
+	if (rc)
+		return cli_fail(c, rc);
+	if (lost)
+		fprintf(stderr, "cardload console: %llu older bytes were "
+			"overwritten\n", (unsigned long long)lost);
+	fwrite(text, 1, len, stdout);
+	free(text);
 	return 0;
 }

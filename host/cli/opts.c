@@ -14,7 +14,7 @@
 enum {
 	OPT_BASE = 256, OPT_ADDR, OPT_ENTRY, OPT_ARG, OPT_USE_VADDR,
 	OPT_MAX_SIZE, OPT_MAX_RATIO, OPT_NO_START, OPT_JSON, OPT_PROGRESS,
-	OPT_NO_PROGRESS,
+	OPT_NO_PROGRESS, OPT_CMDLINE, OPT_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -32,6 +32,8 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -141,6 +143,17 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 		case OPT_JSON: c->json = true; break;
 		case OPT_PROGRESS: c->progress = true; break;
 		case OPT_NO_PROGRESS: c->no_progress = true; break;
+		case OPT_CMDLINE: c->popts.cmdline = optarg; break;
+		case OPT_WAIT:
+			c->wait = true;
+			v = 30;
+			if (optarg)
+				rc = number(c, "--wait", optarg, &v);
+			if (!rc && (v == 0 || v > 86400))
+				rc = cli_usage_error(c, "--wait=%s: want 1 to "
+						     "86400 seconds", optarg);
+			c->wait_ms = (unsigned)v * 1000;
+			break;
 		case 'v': c->verbose++; break;
 		case 'h':
 			printf("%s", usage);

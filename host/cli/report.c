@@ -41,6 +41,10 @@ void report_image(const struct cl_image *img, FILE *f)
 		img->endian == ELFDATA2MSB ? "MSB" : "LSB",
 		cl_machine_name(img->machine, img->elfclass), type_name(img),
 		img->entry);
+	if (img->has_abi || img->has_params)
+		fprintf(f, "notes     cardload: abi %u, parameter block at "
+			"0x%" PRIx64 "%s\n", img->abi, img->params_vaddr,
+			img->has_params ? "" : " (none)");
 	fprintf(f, "  phdr  %-18s %-18s %-10s %-10s %-8s flags\n", "vaddr",
 		"paddr", "filesz", "memsz", "align");
 	for (i = 0; i < img->nseg; i++) {
@@ -79,6 +83,12 @@ void report_plan(const struct cl_plan *p, FILE *f)
 			s->memsz - s->filesz, win, fl);
 	}
 	fprintf(f, "relocs    %zu (%s)\n", p->npatch, p->reloc_kind);
+	if (p->has_params)
+		fprintf(f, "params    0x%" PRIx64 " (boot-parameter block)\n",
+			p->params_addr);
+	if (p->has_cmdline)
+		fprintf(f, "cmdline   0x%" PRIx64 " (%" PRIu64 " bytes)\n",
+			p->cmdline_addr, p->cmdline_size);
 	fprintf(f, "entry     0x%" PRIx64 "\n", p->entry);
 	for (i = 0; i < 4; i++)
 		if (p->argmask >> i & 1)
@@ -122,6 +132,13 @@ void json_image(struct json *j, const struct cl_image *img)
 		json_str(j, "machine",
 			 cl_machine_name(img->machine, img->elfclass));
 		json_hex(j, "entry", img->entry);
+		json_obj(j, "notes");
+		json_u64(j, "count", img->nnotes);
+		if (img->has_abi)
+			json_u64(j, "abi", img->abi);
+		if (img->has_params)
+			json_hex(j, "params", img->params_vaddr);
+		json_end_obj(j);
 		json_arr(j, "segments");
 		for (i = 0; i < img->nseg; i++) {
 			const struct cl_seg *s = &img->seg[i];
@@ -173,6 +190,14 @@ void json_plan(struct json *j, const struct cl_plan *p)
 		json_end_obj(j);
 	}
 	json_end_arr(j);
+	if (p->has_params)
+		json_hex(j, "params", p->params_addr);
+	else
+		json_null(j, "params");
+	if (p->has_cmdline) {
+		json_hex(j, "cmdline", p->cmdline_addr);
+		json_u64(j, "cmdline_size", p->cmdline_size);
+	}
 	json_u64(j, "relocations", p->npatch);
 	json_str(j, "relocation_tables", p->reloc_kind);
 	json_arr(j, "args");

@@ -92,6 +92,22 @@ static const struct bad_case bad[] = {
 	  "reserved = mailbox 0x90000000 4K\nmailbox = 0x90000000\n", 0, 0,
 	  { "line 6: mailbox [0x90000000, 0x90000060) is not inside a ram "
 	    "window" } },
+	{ "console outside reserved", HEAD RAM MB_OK
+	  "console = 0x80000000 4K\n", 0, 0,
+	  { "line 7: console [0x80000000, 0x80001000) is not inside a "
+	    "reserved range" } },
+	{ "console overlaps mailbox", HEAD RAM MB_OK
+	  "console = 0x87c00000 1K\n", 0, 0,
+	  { "line 7: console overlaps the mailbox" } },
+	{ "console too small", HEAD RAM "console = 0x87c00000 16\n", 0, 0,
+	  { "line 5: console 0x87c00000 size 0x10 must be 8-byte aligned" } },
+	{ "console one word", HEAD RAM "console = 0x87c00000\n", 0, 0,
+	  { "line 5: bad console '0x87c00000' (want ADDR SIZE)" } },
+	{ "console twice", HEAD RAM MB_OK "reserved = con 0x87d00000 8K\n"
+	  "console = 0x87d00000 4K\nconsole = 0x87d00000 4K\n", 0, 0,
+	  { "line 9: key 'console' given twice (first on line 8)" } },
+	{ "bad release-step", HEAD RAM "release-step = ssh\n", 0, 0,
+	  { "line 5: bad release-step 'ssh' (want qmp or none)" } },
 	{ "mailbox misaligned", HEAD RAM
 	  "reserved = mailbox 0x87c00000 4K\nmailbox = 0x87c00004\n", 0, 0,
 	  { "line 6: mailbox 0x87c00004 is not 8-byte aligned" } },
@@ -318,12 +334,17 @@ static void test_qemu_board(struct cl_ctx *ctx)
 	is_u64(b.win[0].addr, 0x80000000, "qemu ram0 addr");
 	is_u64(b.win[0].size, 128 << 20, "qemu ram0 size");
 	is_u64(b.win[0].offset, 0, "qemu ram0 offset");
-	is_int(b.nres, 2, "qemu board: two reserved ranges");
+	is_int(b.nres, 3, "qemu board: three reserved ranges");
 	ok(!strcmp(b.res[0].name, "mailbox") && b.res[0].addr == 0x87c00000 &&
 	   b.res[0].size == 4096, "qemu reserved mailbox");
-	ok(!strcmp(b.res[1].name, "platform-dtb") &&
-	   b.res[1].addr == 0x87e00000 && b.res[1].size == 2 << 20,
+	ok(!strcmp(b.res[1].name, "console") && b.res[1].addr == 0x87c01000 &&
+	   b.res[1].size == 60 << 10, "qemu reserved console");
+	ok(!strcmp(b.res[2].name, "platform-dtb") &&
+	   b.res[2].addr == 0x87e00000 && b.res[2].size == 2 << 20,
 	   "qemu reserved platform-dtb");
+	ok(b.has_console && b.console == 0x87c01000 &&
+	   b.console_size == 60 << 10, "qemu console ring");
+	is_int(b.release_step, CL_STEP_QMP, "qemu release-step qmp");
 	ok(b.has_mailbox && b.mailbox == 0x87c00000, "qemu mailbox");
 	is_int(b.release, CL_RELEASE_MAILBOX, "qemu release");
 	is_int(b.access_width, 4, "qemu access-width");

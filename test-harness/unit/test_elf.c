@@ -261,7 +261,7 @@ static const struct bad_case bad_cases[] = {
 	/* 10: no PT_LOAD */
 	{ "e_phnum 0", ALL, { EH(PHNUM, 0) }, BAD,
 	  { "program header|PT_LOAD" } },
-	{ "no PT_LOAD", ALL, { PH(0, TYPE, PT_NULL), PH(1, TYPE, PT_NOTE) },
+	{ "no PT_LOAD", ALL, { PH(0, TYPE, PT_NULL), PH(1, TYPE, PT_PHDR) },
 	  BAD, { "PT_LOAD" } },
 	/* 13: p_filesz > p_memsz */
 	{ "p_filesz > p_memsz", ALL, { PH(1, MEMSZ, 0x3f) }, BAD,

@@ -169,9 +169,16 @@ static void test_good(bool prefill)
 		       "are written");
 	for (crc = 0, i = 0; i < r.plan->nseg; i++)
 		crc = crc32(crc, ram + (r.plan->seg[i].addr - RAM),
-			    r.plan->seg[i].memsz);
-	is_u64(r.res.digest, crc, "%s: digest is CRC-32 of every segment as "
-	       "it lies in RAM", how);
+			    r.plan->seg[i].filesz);
+	is_u64(r.res.digest, crc, "%s: digest is CRC-32 of every segment's "
+	       "file bytes as they lie in RAM", how);
+	for (i = 0; i < r.plan->nseg; i++) {
+		const struct cl_plan_seg *sg = &r.plan->seg[i];
+		uint32_t c = crc32(0, ram + (sg->addr - RAM), sg->memsz);
+
+		is_u64(r.res.seg_digest[i], c, "%s: segment %u digest covers "
+		       "file bytes and bss", how, sg->phidx);
+	}
 	ok(r.res.verified && r.res.staged && r.res.released,
 	   "%s: verified, staged, released", how);
 	is_u64(mb64(CARDBOOT_MB_ENTRY_OFF), base + 0x10, "mailbox entry");

@@ -1,0 +1,88 @@
+/* card.h - what the card-bsp start files give a payload on the QEMU virt card
+ *
+ * Link a payload with crt/start.o and crt/card.o (built by card-bsp's
+ * Makefile) and ld/pie.ld or ld/exec.ld; write card_main(). See
+ * card-bsp/README.md.
+ *
+ * Output goes to the ns16550 UART and, when the host gave one, is mirrored
+ * into the console ring of cardboot.h. Nothing here allocates, and nothing
+ * writes a global in .data: only the stack and .bss are touched, so a
+ * payload may call any of it before checking the image digest.
+ */
+#ifndef CARD_H
+#define CARD_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cardboot.h"
+
+/* Everything here is inside the payload itself: hidden visibility lets the
+ * compiler reach it PC-relative, with no GOT entry or dynamic relocation. */
+#pragma GCC visibility push(hidden)
+
+/* The boot-parameter block. Defined (zero) in card.c and announced to the
+ * loader with the CARDBOOT_NOTE_PARAMS note; the host fills it after it has
+ * zeroed .bss. Its magic is 0 when the loader passed no parameters. */
+extern struct cardboot_params boot_params;
+
+/* Linker-script symbols (ld/pie.ld, ld/exec.ld). */
+extern char __image_start[];	/* first byte of the image (.text) */
+extern char __image_end[];	/* end of .bss, stack included */
+extern char __stack_top[];
+extern char _start[];
+
+/* Written by the payload: called by _start with the ROM's a0..a3. Its
+ * return value is passed to card_exit(). */
+int card_main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* &boot_params if its magic and version are right, else NULL. */
+const struct cardboot_params *card_params(void);
+
+/* Console output: the UART, mirrored into the console ring. No newline
+ * translation ("\n" stays "\n"). card_puts() writes s as it is and adds no
+ * newline (like fputs). card_printf() knows %d %i %u %x %X %o %c %s %p %%,
+ * the flags '-' and '0', a width and a precision (also as '*'), and the
+ * length modifiers hh h l ll z j t. It returns the number of bytes written. */
+void card_putc(int c);
+void card_puts(const char *s);
+int card_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int card_vprintf(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+
+/* The mailbox the ROM used: boot_params.mailbox when the host gave one,
+ * else this board's CARDBOOT_MAILBOX_ADDR. */
+volatile struct cardboot_mailbox *card_mailbox(void);
+
+/* Post a status word (CARDBOOT_STATUS_*) in the mailbox. */
+void card_status(uint32_t status);
+
+/* The status card_exit(code) posts: DONE(0) for 0, else FAIL(code). */
+uint32_t card_exit_status(int code);
+
+/* Post card_exit_status(code), then power the machine off through the
+ * SiFive test device (QEMU exits with status code & 0xffff, as the exit
+ * status of a process: code 0 = success). Spins if that does not work. */
+__attribute__((noreturn)) void card_exit(int code);
+
+/* CRC-32 as cardboot.h defines the image digest (zlib's crc32(): start
+ * with crc = 0, pass the previous result to chain). */
+uint32_t card_crc32(uint32_t crc, const void *buf, size_t len);
+
+/* card_crc32() over len zero bytes. */
+uint32_t card_crc32_zeros(uint32_t crc, uint64_t len);
+
+/* The freestanding C library subset the compiler may call on its own. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#pragma GCC visibility pop
+
+/* Exit code card_exit() gets when the CPU takes an unexpected trap. */
+#define CARD_EXIT_TRAP 0x7e
+
+#endif /* CARD_H */
