@@ -55,7 +55,7 @@ BIN     := $(O)/cardload
 UNIT_SRC := $(wildcard test-harness/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check demo install clean payloads unit-tests
+.PHONY: all deps check demo install clean payloads unit-tests card
 all: $(BIN)
 
 $(O)/%.o: %.c $(wildcard host/*.h transports/*.h card-bsp/include/*.h)
@@ -83,17 +83,21 @@ unit-tests: $(UNIT_BIN)
 payloads: $(BIN)
 	$(Q)$(MAKE) -s -C test-harness/payloads O=$(abspath $(O))/payloads
 
+# What runs on the card: boot ROM, C runtime, example payloads (clang/lld).
+card:
+	$(Q)$(MAKE) -s -C card-bsp O=$(abspath $(O))/card-bsp
+
 deps:
 	$(Q)sh test-harness/deps.sh
 
 # The README's two commands. Each installs what is missing first, then
 # re-enters make so pkg-config sees the installed packages.
 check: deps
-	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads
+	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card
 	$(Q)sh test-harness/run-tests.sh $(O)
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all payloads
+	$(Q)$(MAKE) --no-print-directory all card
 	$(Q)sh test-harness/demo.sh $(O)
 
 install: $(BIN) $(LIB)

@@ -11,6 +11,8 @@ struct cl_qmp {
 	char path[108];
 	char buf[8192];
 	size_t len;
+	bool sent;		/* the last command went out whole */
+	bool closed;		/* the peer closed the socket */
 };
 
 /* Connect, read the greeting, negotiate capabilities. */

@@ -28,23 +28,30 @@
 #ifndef CARDBOOT_H
 #define CARDBOOT_H
 
+/* Constants usable from C and from assembler (which rejects a 'u' suffix). */
+#ifdef __ASSEMBLER__
+#define CARDBOOT_U(x) x
+#else
+#define CARDBOOT_U(x) x##u
+#endif
+
 /* ---- mailbox ---------------------------------------------------------- */
 
-#define CARDBOOT_MB_MAGIC       0x584f4243u /* "CBOX" as little-endian bytes */
-#define CARDBOOT_MB_VERSION     1u
+#define CARDBOOT_MB_MAGIC       CARDBOOT_U(0x584f4243) /* "CBOX" as little-endian bytes */
+#define CARDBOOT_MB_VERSION     CARDBOOT_U(1)
 
-#define CARDBOOT_READY          0x59444552u /* "REDY": ROM is spinning       */
-#define CARDBOOT_HOLD           0x00000000u /* go word: stay in the ROM      */
-#define CARDBOOT_GO             0x21216f47u /* "Go!!": jump to entry         */
-#define CARDBOOT_STAGED         0x47415453u /* "STAG": entry/args are valid  */
+#define CARDBOOT_READY          CARDBOOT_U(0x59444552) /* "REDY": ROM is spinning       */
+#define CARDBOOT_HOLD           CARDBOOT_U(0x00000000) /* go word: stay in the ROM      */
+#define CARDBOOT_GO             CARDBOOT_U(0x21216f47) /* "Go!!": jump to entry         */
+#define CARDBOOT_STAGED         CARDBOOT_U(0x47415453) /* "STAG": entry/args are valid  */
 
 /* Status values a payload posts in the status word. 0 means "nothing yet".
  * The low 16 bits of a DONE or FAIL status carry a payload-defined code. */
-#define CARDBOOT_STATUS_NONE    0x00000000u
-#define CARDBOOT_STATUS_RUNNING 0x4e555200u /* "\0RUN" */
-#define CARDBOOT_STATUS_DONE(code) (0x4f440000u | ((code) & 0xffffu))
-#define CARDBOOT_STATUS_FAIL(code) (0x4c460000u | ((code) & 0xffffu))
-#define CARDBOOT_STATUS_KIND(s) ((s) & 0xffff0000u)
+#define CARDBOOT_STATUS_NONE    CARDBOOT_U(0x00000000)
+#define CARDBOOT_STATUS_RUNNING CARDBOOT_U(0x4e555200) /* "\0RUN" */
+#define CARDBOOT_STATUS_DONE(code) (CARDBOOT_U(0x4f440000) | ((code) & 0xffff))
+#define CARDBOOT_STATUS_FAIL(code) (CARDBOOT_U(0x4c460000) | ((code) & 0xffff))
+#define CARDBOOT_STATUS_KIND(s) ((s) & CARDBOOT_U(0xffff0000))
 
 #define CARDBOOT_MB_MAGIC_OFF        0x00 /* u32, ROM   */
 #define CARDBOOT_MB_VERSION_OFF      0x04 /* u32, ROM   */
@@ -97,7 +104,7 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
  * write and `cardload console` reads. The host initialises the header at
  * hold; the payload stores a byte at data[head % size], then advances head
  * (a free-running count of bytes ever written). */
-#define CARDBOOT_CONSOLE_MAGIC  0x534e4f43u /* "CONS" */
+#define CARDBOOT_CONSOLE_MAGIC  CARDBOOT_U(0x534e4f43) /* "CONS" */
 #define CARDBOOT_CONSOLE_MAGIC_OFF 0x00 /* u32 */
 #define CARDBOOT_CONSOLE_SIZE_OFF  0x04 /* u32, bytes of data[] */
 #define CARDBOOT_CONSOLE_HEAD_OFF  0x08 /* u32, bytes written so far */
@@ -112,8 +119,10 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
  * CRC of segment n starts from the CRC of segment n-1. Bytes of the
  * parameter block count as zeros (the host fills it after computing the
  * digest). Zero-filled memory (bss) is not covered, so a payload can check
- * the digest after it has started using its stack and bss. */
-#define CARDBOOT_DIGEST_CRC32 1u
+ * the digest after it has started using its stack and bss. The parameter
+ * block lists at most CARDBOOT_MAX_SEGS segments: a payload with more
+ * cannot check the digest from it alone. */
+#define CARDBOOT_DIGEST_CRC32 CARDBOOT_U(1)
 
 /* ---- ELF notes ----------------------------------------------------------- */
 
@@ -146,15 +155,16 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
 #define CARDBOOT_STR(x) CARDBOOT_STR_(x)
 #define CARDBOOT_NOTE_HEAD_C_(type, descsz)                             \
 	".pushsection .note.cardload, \"a\", %note\n"                    \
-	".balign 4\n.long 9\n.long " #descsz "\n.long "                   \
-	CARDBOOT_STR(type) "\n.asciz \"cardload\"\n.balign 4\n"
+	".balign 4\n.long " CARDBOOT_STR(CARDBOOT_NOTE_NAMESZ)            \
+	"\n.long " #descsz "\n.long " CARDBOOT_STR(type)                  \
+	"\n.asciz \"" CARDBOOT_NOTE_NAME "\"\n.balign 4\n"
 /* In C, at file scope:  CARDBOOT_NOTE_ABI_C();
  *                       CARDBOOT_NOTE_PARAMS_C(boot_params); */
 #define CARDBOOT_NOTE_ABI_C()                                           \
-	__asm__(CARDBOOT_NOTE_HEAD_C_(1, 4)                              \
+	__asm__(CARDBOOT_NOTE_HEAD_C_(CARDBOOT_NOTE_ABI, 4)              \
 		".long " CARDBOOT_STR(CARDBOOT_ABI_VERSION) "\n.popsection")
 #define CARDBOOT_NOTE_PARAMS_C(sym)                                     \
-	__asm__(CARDBOOT_NOTE_HEAD_C_(2, 8)                              \
+	__asm__(CARDBOOT_NOTE_HEAD_C_(CARDBOOT_NOTE_PARAMS, 8)           \
 		"990: .quad " #sym " - 990b\n.popsection")
 #endif
 
@@ -164,8 +174,8 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
  * versioned, fixed-width, little-endian, every unused byte zero. `size` is
  * the number of bytes the host wrote (sizeof for its version). Addresses
  * are card addresses; 0 means "none". */
-#define CARDBOOT_PARAMS_MAGIC   0x4d524150u /* "PARM" */
-#define CARDBOOT_PARAMS_VERSION 1u
+#define CARDBOOT_PARAMS_MAGIC   CARDBOOT_U(0x4d524150) /* "PARM" */
+#define CARDBOOT_PARAMS_VERSION CARDBOOT_U(1)
 #define CARDBOOT_MAX_WINDOWS    4
 #define CARDBOOT_MAX_SEGS       8
 #define CARDBOOT_BOARD_MAX      48
