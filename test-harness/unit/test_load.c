@@ -6,63 +6,32 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "cardboot.h"
+#include "cardram.h"
 #include "elfgen.h"
 #include "internal.h"
 #include "tap.h"
 
-#define RAM 0x80000000u
-#define RAM_SIZE (4u << 20)
 #define MB (RAM + RAM_SIZE - 0x1000)
 
 static struct cl_ctx *ctx;
-static char path[64];
 static struct cl_board board;
 
-static void make_board(void)
-{
-	snprintf(board.name, sizeof(board.name), "t");
-	snprintf(board.transport, sizeof(board.transport), "mem");
-	board.nwin = 1;
-	board.win[0] = (struct cl_window){ "ram0", RAM, RAM_SIZE, 0 };
-	board.nres = 1;
-	board.res[0] = (struct cl_reserved){ "mailbox", MB, 0x1000 };
-	board.has_mailbox = true;
-	board.mailbox = MB;
-	board.release = CL_RELEASE_MAILBOX;
-	board.access_width = 4;
-}
-
-/* The card's RAM file, sparse, or filled with 0xff. */
-static uint8_t *ram;
-
+/* The card's RAM file, sparse, or filled with 0xff below the mailbox. */
 static void make_ram(bool fill)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-
-	if (fd < 0 || ftruncate(fd, RAM_SIZE))
-		perror(path);
-	if (ram)
-		munmap(ram, RAM_SIZE);
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
+	cardram_new();
 	if (fill)
 		memset(ram, 0xff, RAM_SIZE - 0x1000);
 }
 
 static uint32_t mb32(unsigned off)
 {
-	uint32_t v;
-
-	memcpy(&v, ram + (MB - RAM) + off, 4);
-	return v;
+	return (uint32_t)ram_le(MB + off, 4);
 }
 
 static uint64_t mb64(unsigned off)
 {
-	uint64_t v;
-
-	memcpy(&v, ram + (MB - RAM) + off, 8);
-	return v;
+	return ram_le(MB + off, 8);
 }
 
 /* ET_DYN riscv64: RX text, RW data holding two RELATIVE pointers, bss. */
@@ -104,7 +73,7 @@ static void run_load(struct run *r, const char *fk, const char *fv,
 	struct cl_plan_opts po = { .has_base = true, .base = RAM + 0x10000,
 				   .argmask = 0x5, .arg = { 7, 0, 9, 0 } };
 	struct cl_load_opts lo = { .no_start = no_start };
-	struct cl_param p[2] = { { "mem.path", path }, { fk, fv } };
+	struct cl_param p[2] = { { "mem.path", ram_path }, { fk, fv } };
 	size_t len;
 	uint8_t *buf = image(&len);
 
@@ -129,10 +98,7 @@ static void end_run(struct run *r)
 
 static uint64_t rd64(uint64_t card)
 {
-	uint64_t v;
-
-	memcpy(&v, ram + (card - RAM), 8);
-	return v;
+	return ram_le(card, 8);
 }
 
 static void test_good(bool prefill)
@@ -197,8 +163,7 @@ static void test_verify_failure(void)
 
 	make_ram(false);
 	/* a stale GO from an earlier boot must be cleared by hold */
-	memcpy(ram + (MB - RAM) + CARDBOOT_MB_GO_OFF,
-	       &(uint32_t){ CARDBOOT_GO }, 4);
+	ram_put_le(MB + CARDBOOT_MB_GO_OFF, 4, CARDBOOT_GO);
 	go_before = mb32(CARDBOOT_MB_GO_OFF);
 	run_load(&r, "fault.corrupt-at", "0x80011004", false);
 	is_int(r.rc, CL_E_VERIFY, "a corrupted byte fails verification");
@@ -215,7 +180,7 @@ static void test_verify_failure(void)
 static void test_no_start_then_start(void)
 {
 	struct cl_tp *tp = NULL;
-	struct cl_param p = { "mem.path", path };
+	struct cl_param p = { "mem.path", ram_path };
 	struct cl_card_status st;
 	struct run r;
 	int rc;
@@ -244,14 +209,12 @@ static void test_no_start_then_start(void)
 int main(void)
 {
 	ctx = cl_ctx_new();
-	snprintf(path, sizeof(path), "/dev/shm/cl-test-load-%d", (int)getpid());
-	make_board();
+	cardram_board(&board, "t", MB, 0x1000);
 	test_good(false);
 	test_good(true);
 	test_verify_failure();
 	test_no_start_then_start();
-	munmap(ram, RAM_SIZE);
-	unlink(path);
+	cardram_free();
 	cl_ctx_free(ctx);
 	return tap_done();
 }

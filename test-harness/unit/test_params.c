@@ -7,12 +7,11 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "cardboot.h"
+#include "cardram.h"
 #include "elfgen.h"
 #include "internal.h"
 #include "tap.h"
 
-#define RAM 0x80000000u
-#define RAM_SIZE (4u << 20)
 #define MB (RAM + RAM_SIZE - 0x2000)
 #define CON (RAM + RAM_SIZE - 0x1000)
 #define NOTE_DESC_VADDR 24 /* elfgen: PT_NOTE at vaddr 0, 12-byte header,
@@ -20,52 +19,17 @@
 
 static struct cl_ctx *ctx;
 static struct cl_board board;
-static char path[64];
-static uint8_t *ram;
 
 static void make_board(void)
 {
-	snprintf(board.name, sizeof(board.name), "param-test");
-	snprintf(board.transport, sizeof(board.transport), "mem");
-	board.nwin = 1;
-	board.win[0] = (struct cl_window){ "ram0", RAM, RAM_SIZE, 0 };
-	board.nres = 1;
-	board.res[0] = (struct cl_reserved){ "mailbox+console", MB, 0x2000 };
-	board.has_mailbox = true;
-	board.mailbox = MB;
+	cardram_board(&board, "param-test", MB, 0x2000);
 	board.has_console = true;
 	board.console = CON;
 	board.console_size = 0x100;
-	board.release = CL_RELEASE_MAILBOX;
-	board.access_width = 4;
 }
 
-static void make_ram(void)
-{
-	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-
-	if (fd < 0 || ftruncate(fd, RAM_SIZE))
-		perror(path);
-	if (ram)
-		munmap(ram, RAM_SIZE);
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-}
-
-static uint64_t le(uint64_t card, unsigned n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | ram[card - RAM + n];
-	return v;
-}
-
-static void put_le(uint64_t card, unsigned n, uint64_t v)
-{
-	for (unsigned i = 0; i < n; i++)
-		ram[card - RAM + i] = (uint8_t)(v >> (8 * i));
-}
+#define le ram_le
+#define put_le ram_put_le
 
 /* ET_DYN riscv64 with text, data+bss, and cardload notes: PARAMS pointing
  * at params_vaddr, ABI abi (0: no ABI note; elfgen has one note, so the
@@ -187,7 +151,7 @@ static void test_block_in_ram(void)
 {
 	struct cl_plan_opts po = { .has_base = true, .base = RAM + 0x100000,
 				   .cmdline = "root=/dev/ram0 quiet" };
-	struct cl_param prm = { "mem.path", path };
+	struct cl_param prm = { "mem.path", ram_path };
 	struct cl_load_result res = { 0 };
 	struct cl_image *img = NULL;
 	struct cl_plan *plan = NULL;
@@ -195,7 +159,7 @@ static void test_block_in_ram(void)
 	uint64_t pb, reserved_nonzero = 0;
 	int rc;
 
-	make_ram();
+	cardram_new();
 	/* the ROM has posted READY and the platform DTB */
 	put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
 	put_le(MB + CARDBOOT_MB_PLATFORM_DTB_OFF, 8, 0x87e00000);
@@ -267,7 +231,7 @@ out:
 
 static void test_console_and_wait(void)
 {
-	struct cl_param prm = { "mem.path", path };
+	struct cl_param prm = { "mem.path", ram_path };
 	struct cl_tp *tp = NULL;
 	uint32_t status = 1;
 	uint64_t lost;
@@ -322,15 +286,11 @@ static void test_console_and_wait(void)
 int main(void)
 {
 	ctx = cl_ctx_new();
-	snprintf(path, sizeof(path), "/dev/shm/cl-test-params-%d",
-		 (int)getpid());
 	make_board();
 	test_notes_and_plan();
 	test_block_in_ram();
 	test_console_and_wait();
-	if (ram)
-		munmap(ram, RAM_SIZE);
-	unlink(path);
+	cardram_free();
 	cl_ctx_free(ctx);
 	return tap_done();
 }
