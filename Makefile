@@ -55,7 +55,7 @@ BIN     := $(O)/cardload
 UNIT_SRC := $(wildcard test-harness/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps check demo install clean payloads unit-tests card
+.PHONY: all deps check demo bench install clean payloads unit-tests card
 all: $(BIN)
 
 $(O)/%.o: %.c $(wildcard host/*.h transports/*.h card-bsp/include/*.h)
@@ -99,6 +99,12 @@ check: deps
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all card
 	$(Q)sh test-harness/demo.sh $(O)
+
+# Timings, not tests: time from `cardload boot` to the payload's first
+# UART byte on the QEMU card, small and large images.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all card
+	$(Q)sh test-harness/bench/first-byte.sh $(O)
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \

@@ -7,7 +7,8 @@
 require_build
 
 if ! command -v llvm-readelf >/dev/null 2>&1; then
-	skip "expect-image.py --selftest" "llvm-readelf not installed"
+	not_ok "expect-image.py --selftest" "llvm-readelf not installed" \
+		"(test-harness/deps.sh installs llvm)"
 	done_testing
 fi
 for f in riscv64-dyn riscv64-dyn-relr riscv64-exec aarch64-dyn aarch64-exec; do

@@ -1,0 +1,219 @@
+#!/bin/sh
+# card.sh - start and stop a simulated card: QEMU riscv64 virt, RAM in /dev/shm
+#
+#   card.sh start DIR [NAME]       start a card held before its first
+#                                  instruction (-S); write DIR/env
+#   card.sh stop DIR               kill it (TERM, then KILL), remove its RAM
+#                                  file and QMP socket; quiet if nothing runs
+#   card.sh wait-exit DIR SECONDS  wait for QEMU to exit by itself (the
+#                                  payload powers the machine off); status 1
+#                                  on timeout, the card left running
+#   card.sh state DIR              print QEMU's run state from QMP
+#                                  query-status ("prelaunch" while held by
+#                                  -S, "paused", "running", ...), or "exited"
+#
+# DIR/env, for `. DIR/env`:
+#   RAM   /dev/shm/cardload-NAME-PID, 128 MiB, the card's RAM (mem.path)
+#   QMP   DIR/qmp.sock, QEMU's QMP socket (mem.qmp)
+#   UART  DIR/uart.log, everything the card writes to its ns16550
+#   PID   QEMU's process id
+# NAME defaults to "card"; QEMU's own messages go to DIR/qemu.log.
+#
+# The ROM (a 32 MiB pflash image) is $CARDLOAD_ROM, else build/card-bsp/
+# rom.bin of this repository; QEMU is $QEMU, else qemu-system-riscv64.
+# Start-up is bounded by $CARD_START_TIMEOUT seconds (default 10).
+#
+# Callers make sure nothing outlives them:
+#     trap 'sh test-harness/card.sh stop "$D"' EXIT
+#     trap 'exit 130' INT TERM
+# `start` cleans up after itself when it fails or is interrupted.
+#
+# No -no-reboot: with it QEMU turns every reset request into a shutdown,
+# including QMP system_reset, which cardload's mem.qmp uses to hold the CPU.
+set -u
+
+QEMU=${QEMU:-qemu-system-riscv64}
+here=$(cd "$(dirname "$0")" && pwd)
+ROM=${CARDLOAD_ROM:-$here/../build/card-bsp/rom.bin}
+RAM_SIZE=128M
+ROM_SIZE=33554432
+
+die() {
+	echo "card.sh: $*" >&2
+	exit 1
+}
+
+# Quote a value for a sh assignment.
+shq() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+write_env() { # DIR RAM QMP UART PID
+	{
+		echo "RAM=$(shq "$2")"
+		echo "QMP=$(shq "$3")"
+		echo "UART=$(shq "$4")"
+		echo "PID=$5"
+	} >"$1/env.tmp" && mv -f "$1/env.tmp" "$1/env"
+}
+
+# Succeeds while PID is a live (not zombie) QEMU using the RAM file RAM;
+# a recycled process id never matches.
+alive() { # PID RAM
+	[ -n "$1" ] && [ -r "/proc/$1/cmdline" ] || return 1
+	case $(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" \
+		2>/dev/null) in
+	Z | X | "") return 1 ;;
+	esac
+	tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "mem-path=$2,"
+}
+
+# Wait up to SECONDS (fractions allowed, 0.05 s steps) for PID to go away.
+gone_within() { # PID RAM SECONDS
+	n=$(awk -v s="$3" 'BEGIN { printf "%d", s * 20 }')
+	while alive "$1" "$2"; do
+		[ "$n" -le 0 ] && return 1
+		n=$((n - 1))
+		sleep 0.05
+	done
+	return 0
+}
+
+do_stop() { # DIR
+	[ -f "$1/env" ] || return 0
+	RAM="" QMP="" PID=""
+	. "$1/env"
+	if [ -z "$PID" ] && [ -s "$1/qemu.pid" ]; then
+		PID=$(cat "$1/qemu.pid" 2>/dev/null)
+	fi
+	if alive "$PID" "$RAM"; then
+		kill -TERM "$PID" 2>/dev/null
+		if ! gone_within "$PID" "$RAM" 5; then
+			kill -KILL "$PID" 2>/dev/null
+			gone_within "$PID" "$RAM" 5 ||
+				echo "card.sh: QEMU $PID did not die" >&2
+		fi
+	fi
+	# QEMU must not be mapping the file when it goes; it is gone by now.
+	case $RAM in /dev/shm/cardload-*) rm -f "$RAM" ;; esac
+	[ -n "$QMP" ] && rm -f "$QMP"
+	rm -f "$1/qemu.pid" "$1/env"
+	return 0
+}
+
+do_start() { # DIR [NAME]
+	dir=$1
+	name=${2:-card}
+	case $name in */* | "") die "bad card name '$name'" ;; esac
+	mkdir -p "$dir" || die "cannot create '$dir'"
+	dir=$(cd "$dir" && pwd)
+	if [ -f "$dir/env" ]; then
+		PID="" RAM=""
+		. "$dir/env"
+		alive "$PID" "$RAM" && die "a card already runs in '$dir' (pid $PID)"
+		do_stop "$dir"
+	fi
+	command -v "$QEMU" >/dev/null 2>&1 || die "'$QEMU' not found"
+	[ -r "$ROM" ] || die "no ROM image '$ROM' (set CARDLOAD_ROM)"
+	[ "$(stat -L -c %s "$ROM")" = $ROM_SIZE ] ||
+		die "ROM image '$ROM' is not 32 MiB (pflash size of -M virt)"
+
+	ram=/dev/shm/cardload-$name-$$
+	qmp=$dir/qmp.sock
+	uart=$dir/uart.log
+	# From here on, stop knows what to clean up, even before QEMU runs.
+	write_env "$dir" "$ram" "$qmp" "$uart" ""
+	trap 'do_stop "$dir"; exit 130' INT TERM HUP
+	rm -f "$ram" "$qmp" "$uart" "$dir/qemu.pid"
+	: >"$uart"
+	truncate -s $RAM_SIZE "$ram" || { do_stop "$dir"; die "cannot create '$ram'"; }
+
+	"$QEMU" -M virt -m $RAM_SIZE -smp 1 -bios none \
+		-object memory-backend-file,id=ram,size=$RAM_SIZE,mem-path="$ram",share=on \
+		-machine memory-backend=ram \
+		-drive if=pflash,unit=0,format=raw,file="$ROM",readonly=on \
+		-nographic -serial file:"$uart" -monitor none \
+		-qmp unix:"$qmp",server=on,wait=off \
+		-S -pidfile "$dir/qemu.pid" \
+		</dev/null >"$dir/qemu.log" 2>&1 &
+	pid=$!
+	write_env "$dir" "$ram" "$qmp" "$uart" "$pid"
+
+	end=$(($(date +%s) + ${CARD_START_TIMEOUT:-10}))
+	while [ ! -S "$qmp" ]; do
+		if ! alive "$pid" "$ram"; then
+			echo "card.sh: QEMU exited during start-up:" >&2
+			sed 's/^/card.sh:   /' "$dir/qemu.log" >&2
+			do_stop "$dir"
+			exit 1
+		fi
+		if [ "$(date +%s)" -ge "$end" ]; then
+			do_stop "$dir"
+			die "no QMP socket '$qmp' after ${CARD_START_TIMEOUT:-10} s"
+		fi
+		sleep 0.02
+	done
+	trap - INT TERM HUP
+	return 0
+}
+
+do_wait_exit() { # DIR SECONDS
+	[ -f "$1/env" ] || die "no card in '$1'"
+	PID="" RAM=""
+	. "$1/env"
+	gone_within "$PID" "$RAM" "$2"
+}
+
+# QMP: greeting, qmp_capabilities, query-status; events are skipped. QEMU
+# serves one QMP client at a time, so this waits while cardload holds it.
+do_state() { # DIR
+	[ -f "$1/env" ] || die "no card in '$1'"
+	PID="" RAM="" QMP=""
+	. "$1/env"
+	alive "$PID" "$RAM" || { echo exited; return 0; }
+	python3 - "$QMP" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+def reply():
+    while True:
+        line = f.readline()
+        if not line:
+            sys.exit("card.sh: QMP connection closed")
+        m = json.loads(line)
+        if "event" not in m:
+            return m
+reply()
+for cmd in ("qmp_capabilities", "query-status"):
+    f.write(json.dumps({"execute": cmd}) + "\n")
+    f.flush()
+    r = reply()
+    if "error" in r:
+        sys.exit("card.sh: QMP %s: %s" % (cmd, r["error"].get("desc")))
+print(r["return"]["status"])
+PY
+}
+
+case ${1:-} in
+start)
+	[ $# -ge 2 ] && [ $# -le 3 ] || die "usage: card.sh start DIR [NAME]"
+	do_start "$2" "${3:-}"
+	;;
+stop)
+	[ $# -eq 2 ] || die "usage: card.sh stop DIR"
+	do_stop "$2"
+	;;
+wait-exit)
+	[ $# -eq 3 ] || die "usage: card.sh wait-exit DIR SECONDS"
+	do_wait_exit "$2" "$3"
+	;;
+state)
+	[ $# -eq 2 ] || die "usage: card.sh state DIR"
+	do_state "$2"
+	;;
+*)
+	echo "usage: card.sh start DIR [NAME] | stop DIR |" \
+		"wait-exit DIR SECONDS | state DIR" >&2
+	exit 2
+	;;
+esac
