@@ -8,6 +8,8 @@
 #   card.sh wait-exit DIR SECONDS  wait for QEMU to exit by itself (the
 #                                  payload powers the machine off); status 1
 #                                  on timeout, the card left running
+#   card.sh run DIR                let the held CPU run (QMP cont): the ROM
+#                                  posts READY and spins on the mailbox
 #   card.sh state DIR              print QEMU's run state from QMP
 #                                  query-status ("prelaunch" while held by
 #                                  -S, "paused", "running", ...), or "exited"
@@ -164,12 +166,13 @@ do_wait_exit() { # DIR SECONDS
 
 # QMP: greeting, qmp_capabilities, query-status; events are skipped. QEMU
 # serves one QMP client at a time, so this waits while cardload holds it.
-do_state() { # DIR
+# Run QMP commands on the card in DIR; print the last answer's "return".
+qmp() { # DIR COMMAND...
 	[ -f "$1/env" ] || die "no card in '$1'"
 	PID="" RAM="" QMP=""
 	. "$1/env"
-	alive "$PID" "$RAM" || { echo exited; return 0; }
-	python3 - "$QMP" <<'PY'
+	shift
+	python3 - "$QMP" "$@" <<'PY'
 import json, socket, sys
 s = socket.socket(socket.AF_UNIX)
 s.settimeout(10)
@@ -184,14 +187,23 @@ def reply():
         if "event" not in m:
             return m
 reply()
-for cmd in ("qmp_capabilities", "query-status"):
+for cmd in ["qmp_capabilities"] + sys.argv[2:]:
     f.write(json.dumps({"execute": cmd}) + "\n")
     f.flush()
     r = reply()
     if "error" in r:
         sys.exit("card.sh: QMP %s: %s" % (cmd, r["error"].get("desc")))
-print(r["return"]["status"])
+ret = r["return"]
+print(ret["status"] if isinstance(ret, dict) and "status" in ret else "ok")
 PY
+}
+
+do_state() { # DIR
+	[ -f "$1/env" ] || die "no card in '$1'"
+	PID="" RAM=""
+	. "$1/env"
+	alive "$PID" "$RAM" || { echo exited; return 0; }
+	qmp "$1" query-status
 }
 
 case ${1:-} in
@@ -211,9 +223,13 @@ state)
 	[ $# -eq 2 ] || die "usage: card.sh state DIR"
 	do_state "$2"
 	;;
+run)
+	[ $# -eq 2 ] || die "usage: card.sh run DIR"
+	qmp "$2" cont >/dev/null
+	;;
 *)
 	echo "usage: card.sh start DIR [NAME] | stop DIR |" \
-		"wait-exit DIR SECONDS | state DIR" >&2
+		"wait-exit DIR SECONDS | state DIR | run DIR" >&2
 	exit 2
 	;;
 esac

@@ -26,7 +26,9 @@ still_held() { # LABEL [STATE]
 	local label=$1 want=${2:-} st
 	sleep 0.5 # time for a wrongly released CPU to print
 	st=$(card_runstate)
-	if [ -n "$want" ]; then
+	if [ "$want" = running_rom ]; then
+		is "$label: the CPU runs (in the ROM)" "$st" running
+	elif [ -n "$want" ]; then
 		is "$label: card still held (QMP status $want)" "$st" "$want"
 	elif [ "$st" != running ] && [ "$st" != exited ]; then
 		ok "$label: card still held (QMP status $st)"
@@ -84,6 +86,39 @@ PY
 		not_ok "after the refusals: QEMU powers off by itself" "$(card_diag)"
 	fi
 	is "after the refusals: UART says done" "$(uline "done")" "done status=$DONE0"
+	sh $CARD_SH stop "$D"
+else
+	not_ok "card starts" "$(cat "$T/card.err")"
+fi
+
+# e2. the ROM actually running and spinning on the mailbox (no QMP given to
+# cardload, so only the mailbox can hold the card): a corrupt image and a
+# placement conflict leave it spinning, the UART empty; a good image then
+# releases it through the mailbox alone.
+if card_up 4; then
+	sh $CARD_SH run "$D"
+	for i in $(seq 1 200); do # the ROM posts READY within moments
+		[ "$(mb_word "$RAM" $MB_READY)" = $CB_READY ] && break
+		sleep 0.05
+	done
+	is "spinning ROM: mailbox READY" "$(mb_word "$RAM" $MB_READY)" $CB_READY
+	before=$(sha "$RAM")
+	run_cl boot --board $RV_BOARD -O mem.path="$RAM" "$T/corrupt.elf.gz"
+	exits "spinning ROM, corrupt image" 4
+	run_cl boot --board $RV_BOARD -O mem.path="$RAM" --base 0x87c00000 \
+		"$HELLO_DYN"
+	exits "spinning ROM, base over the mailbox" 5
+	is "spinning ROM: card RAM unchanged by the refusals" "$(sha "$RAM")" \
+		"$before"
+	still_held "spinning ROM after the refusals" running_rom
+	run_cl boot --board $RV_BOARD -O mem.path="$RAM" --wait=30 "$HELLO_DYN"
+	exits "spinning ROM: a good image is released by the mailbox alone" 0
+	if card_exits "$D" 30; then
+		ok "spinning ROM: QEMU powers off by itself"
+	else
+		not_ok "spinning ROM: QEMU powers off by itself" "$(card_diag)"
+	fi
+	is "spinning ROM: UART says done" "$(uline "done")" "done status=$DONE0"
 	sh $CARD_SH stop "$D"
 else
 	not_ok "card starts" "$(cat "$T/card.err")"
