@@ -25,7 +25,7 @@ else
 Q := @
 endif
 
-PKGS := libelf zlib
+PKGS := libelf zlib libpci
 
 WARN := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wundef \

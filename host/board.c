@@ -17,7 +17,8 @@
 /* Scalar keys: each may be given once; seen[] holds the line it was on. */
 enum scalar {
 	K_NAME, K_DESCRIPTION, K_TRANSPORT, K_MACHINE, K_ENDIAN, K_MAILBOX,
-	K_ACCESS_WIDTH, K_RELEASE, K_RELEASE_STEP, K_CONSOLE, K__NSCALAR
+	K_ACCESS_WIDTH, K_RELEASE, K_RELEASE_STEP, K_CONSOLE, K_WRITE_COMBINE,
+	K__NSCALAR
 };
 
 struct parser {
@@ -200,10 +201,13 @@ static int key_release(struct parser *p, char *val)
 {
 	if (!strcmp(val, "mailbox"))
 		p->b->release = CL_RELEASE_MAILBOX;
+	else if (!strcmp(val, "regs"))
+		p->b->release = CL_RELEASE_REGS;
 	else if (!strcmp(val, "none"))
 		p->b->release = CL_RELEASE_NONE;
 	else
-		return perr(p, "bad release '%s' (want mailbox or none)", val);
+		return perr(p, "bad release '%s' (want mailbox, regs or none)",
+			    val);
 	return 0;
 }
 
@@ -245,42 +249,83 @@ static int key_console(struct parser *p, char *val)
 	return 0;
 }
 
-/* ram = ADDR SIZE [offset=OFF] */
+/* One "key=value" attribute of a ram line. */
+static int ram_attr(struct parser *p, const char *a, struct cl_window *w,
+		    unsigned *seen)
+{
+	static const char *const names[] = { "offset=", "bar=", "aperture=",
+					     "window-reg=" };
+	uint64_t v;
+	unsigned k;
+
+	for (k = 0; k < 4; k++)
+		if (!strncmp(a, names[k], strlen(names[k])))
+			break;
+	if (k == 4)
+		return perr(p, strchr(a, '=') ? "unknown ram attribute '%s'" :
+			    "unexpected '%s' in ram (want ADDR SIZE "
+			    "[offset=OFF] [bar=N] [aperture=SIZE "
+			    "window-reg=BAR:OFF])", a);
+	if (*seen & 1u << k)
+		return perr(p, "ram %.*s given twice",
+			    (int)strlen(names[k]) - 1, names[k]);
+	*seen |= 1u << k;
+	a += strlen(names[k]);
+	if (k == 3) {
+		struct cl_regstep st;
+		char text[64], err[128];
+
+		snprintf(text, sizeof(text), "write32 %s 0", a);
+		if (cl_regstep_parse(text, &st, err, sizeof(err)))
+			return perr(p, "bad window-reg '%s' (want BAR:OFFSET)",
+				    a);
+		w->winreg = st.reg;
+		return 0;
+	}
+	if (get_num(p, names[k], a, &v))
+		return CL_E_BOARD;
+	if (k == 0)
+		w->offset = v;
+	else if (k == 1 && v > 5)
+		return perr(p, "bar=%s: a BAR is 0..5", a);
+	else if (k == 1)
+		w->bar = (int)v;
+	else
+		w->aperture = v;
+	return 0;
+}
+
+/* ram = ADDR SIZE [offset=OFF] [bar=N] [aperture=SIZE window-reg=BAR:OFF] */
 static int key_ram(struct parser *p, char *val)
 {
 	struct cl_board *b = p->b;
-	struct cl_window *w;
-	char *word[6];
-	uint64_t addr, size, off = 0, end, oend;
-	int has_off = 0, rc;
-	unsigned n, i;
+	struct cl_window *w, nw = { .bar = -1, .winreg = { -1, 0 } };
+	char *word[8];
+	uint64_t addr, size, off, end, oend;
+	unsigned n, i, seen = 0;
+	int rc;
 
 	if (b->nwin == CL_MAX_WINDOWS)
 		return perr(p, "more than %d ram windows", CL_MAX_WINDOWS);
-	n = split(val, word, 6);
+	n = split(val, word, 8);
 	if (n < 2 || n > 6)
 		return perr(p, "bad ram '%s' (want ADDR SIZE [offset=OFF])",
 			    p->raw);
 	rc = get_num(p, "ram address", word[0], &addr);
 	if (!rc)
 		rc = get_num(p, "ram size", word[1], &size);
+	for (i = 2; i < n && !rc; i++)
+		rc = ram_attr(p, word[i], &nw, &seen);
 	if (rc)
 		return rc;
-	for (i = 2; i < n; i++) {
-		if (strncmp(word[i], "offset=", 7)) {
-			if (strchr(word[i], '='))
-				return perr(p, "unknown ram attribute '%s'",
-					    word[i]);
-			return perr(p, "unexpected '%s' in ram (want ADDR "
-				    "SIZE [offset=OFF])", word[i]);
-		}
-		if (has_off)
-			return perr(p, "ram offset given twice");
-		has_off = 1;
-		rc = get_num(p, "ram offset", word[i] + 7, &off);
-		if (rc)
-			return rc;
-	}
+	off = nw.offset;
+	if (!!nw.aperture != (nw.winreg.bar >= 0))
+		return perr(p, "aperture= and window-reg= go together");
+	if (nw.aperture && (!cl_is_pow2(nw.aperture) || nw.aperture > size ||
+			    size % nw.aperture || addr % nw.aperture))
+		return perr(p, "aperture 0x%" PRIx64 " must be a power of two "
+			    "that divides the window and its address",
+			    nw.aperture);
 	if (!size)
 		return perr(p, "ram size 0");
 	if (cl_add_ovf(addr, size, &end))
@@ -300,12 +345,61 @@ static int key_ram(struct parser *p, char *val)
 				    p->win_line[i]);
 	}
 	w = &b->win[b->nwin];
+	*w = nw;
 	snprintf(w->name, sizeof(w->name), "ram%u", b->nwin);
 	w->addr = addr;
 	w->size = size;
-	w->offset = off;
 	p->win_line[b->nwin++] = p->line;
 	return 0;
+}
+
+/* match = VENDOR:DEVICE (lspci -d syntax; libpci checks it at open) */
+static int key_match(struct parser *p, char *val)
+{
+	struct cl_board *b = p->b;
+	const char *c = val;
+
+	if (b->nmatch == CL_MAX_MATCH)
+		return perr(p, "more than %d match ids", CL_MAX_MATCH);
+	for (; *c; c++)
+		if (!strchr("0123456789abcdefABCDEF:", *c))
+			break;
+	if (*c || !strchr(val, ':') || strlen(val) >= sizeof(b->match[0]))
+		return perr(p, "bad match '%s' (want VENDOR:DEVICE in hex, "
+			    "e.g. 1af4:1110)", val);
+	strcpy(b->match[b->nmatch++], val);
+	return 0;
+}
+
+static int key_write_combine(struct parser *p, char *val)
+{
+	if (strcmp(val, "yes") && strcmp(val, "no"))
+		return perr(p, "bad write-combine '%s' (want yes or no)", val);
+	p->b->write_combine = !strcmp(val, "yes");
+	return 0;
+}
+
+static int add_step(struct parser *p, const char *key, char *val,
+		    struct cl_regstep *steps, unsigned *n)
+{
+	char err[160];
+
+	if (*n == CL_MAX_STEPS)
+		return perr(p, "more than %d %s lines", CL_MAX_STEPS, key);
+	if (cl_regstep_parse(val, &steps[*n], err, sizeof(err)))
+		return perr(p, "%s: %s", key, err);
+	(*n)++;
+	return 0;
+}
+
+static int key_hold_step(struct parser *p, char *val)
+{
+	return add_step(p, "hold-step", val, p->b->hold, &p->b->nhold);
+}
+
+static int key_start_step(struct parser *p, char *val)
+{
+	return add_step(p, "start-step", val, p->b->start, &p->b->nstart);
 }
 
 /* reserved = NAME ADDR SIZE */
@@ -397,6 +491,10 @@ static const struct key {
 	{ "release", K_RELEASE, key_release },
 	{ "release-step", K_RELEASE_STEP, key_release_step },
 	{ "console", K_CONSOLE, key_console },
+	{ "match", -1, key_match },
+	{ "write-combine", K_WRITE_COMBINE, key_write_combine },
+	{ "hold-step", -1, key_hold_step },
+	{ "start-step", -1, key_start_step },
 	{ "option", -1, key_option },
 };
 
@@ -490,6 +588,10 @@ static int finish(struct parser *p)
 	if (b->release == CL_RELEASE_MAILBOX && !b->has_mailbox) {
 		p->line = p->seen[K_RELEASE];
 		return perr(p, "release = mailbox needs a 'mailbox' key");
+	}
+	if (b->release == CL_RELEASE_REGS && !b->nstart) {
+		p->line = p->seen[K_RELEASE];
+		return perr(p, "release = regs needs start-step lines");
 	}
 	if (b->has_mailbox) {
 		p->line = p->seen[K_MAILBOX];

@@ -42,7 +42,8 @@ enum cl_err {
 	CL_E_STATE = -17,    /* card not in the state the request needs */
 	CL_E_INTERNAL = -18, /* a bug in cardload */
 	CL_E_CARD = -19,     /* the payload reported failure */
-	CL_E__LAST = -19
+	CL_E_MANY = -20,     /* more than one card matches */
+	CL_E__LAST = -20
 };
 
 /* Exit codes of the cardload command, one per class of error. */
@@ -61,6 +62,7 @@ enum cl_exit {
 	CL_EXIT_INTR = 11,
 	CL_EXIT_STATE = 12,
 	CL_EXIT_CARD = 13,
+	CL_EXIT_MANY = 14,
 };
 
 const char *cl_strerror(int err); /* "placement conflict" */
@@ -88,18 +90,49 @@ void cl_set_progress(struct cl_ctx *ctx, cl_progress_fn fn, void *arg);
 #define CL_MAX_WINDOWS 8
 #define CL_MAX_RESERVED 32
 #define CL_MAX_BOARD_OPTS 16
+#define CL_MAX_MATCH 8
+#define CL_MAX_STEPS 16
 #define CL_NAME_MAX 48
 
-enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX };
+enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX, CL_RELEASE_REGS };
 /* A transport-side step around the release method: qmp = stop and reset
  * the simulated CPU at hold, continue it after release (-O mem.qmp=SOCK). */
 enum cl_release_step { CL_STEP_NONE, CL_STEP_QMP };
+
+struct cl_regref {          /* a register: BAR and offset in it */
+	int bar;                /* 0..5, or -1 when unset */
+	uint64_t off;
+};
 
 struct cl_window {          /* a stretch of card RAM the transport reaches */
 	char name[CL_NAME_MAX]; /* "ram0", "ram1", ... */
 	uint64_t addr;          /* card address */
 	uint64_t size;
 	uint64_t offset;        /* offset in the transport's backing */
+	int bar;                /* PCI: the BAR holding it, or -1 */
+	uint64_t aperture;      /* PCI: bytes the BAR shows at a time (0 =
+				 * all of size); moved through winreg */
+	struct cl_regref winreg; /* register taking the card address the
+				  * aperture shows */
+};
+
+/* One step of a register sequence (board keys hold-step / start-step). */
+enum cl_regop {
+	CL_REG_WRITE,     /* write<W> BAR:OFF VALUE */
+	CL_REG_ENTRY,     /* entry32 / entry64 BAR:OFF: the entry address */
+	CL_REG_ENTRY_HI,  /* entry-hi32 BAR:OFF: its high 32 bits */
+	CL_REG_ARG,       /* arg32 / arg64 N BAR:OFF: argument register N */
+	CL_REG_POLL,      /* poll<W> BAR:OFF MASK WANT TIMEOUT_MS */
+	CL_REG_DELAY,     /* delay MS */
+};
+
+struct cl_regstep {
+	enum cl_regop op;
+	unsigned width;         /* bytes: 1, 2, 4 or 8 */
+	unsigned argn;
+	struct cl_regref reg;
+	uint64_t value, mask, want;
+	unsigned timeout_ms;
 };
 
 struct cl_reserved {        /* card memory no image may touch */
@@ -129,7 +162,19 @@ struct cl_board {
 	struct cl_reserved res[CL_MAX_RESERVED];
 	unsigned nopt;              /* default transport options "key=value" */
 	char opt[CL_MAX_BOARD_OPTS][128];
+	/* PCI */
+	unsigned nmatch;            /* "vendor:device" ids, lspci -d syntax */
+	char match[CL_MAX_MATCH][24];
+	bool write_combine;         /* map prefetchable BARs write-combining */
+	unsigned nhold, nstart;     /* register sequences */
+	struct cl_regstep hold[CL_MAX_STEPS];
+	struct cl_regstep start[CL_MAX_STEPS];
 };
+
+/* Parse one register step ("write32 0:0x10 0x1"); 0, or -1 with a reason
+ * in err. */
+int cl_regstep_parse(const char *text, struct cl_regstep *out, char *err,
+		     size_t errlen);
 
 /* Parse and validate a board file. Errors name the line. */
 int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out);
@@ -287,6 +332,30 @@ struct cl_param {            /* "-O key=value" */
 	const char *key;
 	const char *value;
 };
+
+/* ---- PCI discovery (cardload list; the pci transport) ------------------ */
+
+#define CL_PCI_BARS 6
+#define CL_PCI_RES_IO 0x100u        /* IORESOURCE_* flags of sysfs */
+#define CL_PCI_RES_MEM 0x200u
+#define CL_PCI_RES_PREFETCH 0x2000u
+
+struct cl_pci_dev {
+	char slot[32];              /* "0000:00:04.0", the sysfs name */
+	uint16_t vendor, device;
+	uint32_t class_id;          /* base class and subclass */
+	uint64_t bar_start[CL_PCI_BARS];
+	uint64_t bar_size[CL_PCI_BARS]; /* from the `resource` file */
+	uint32_t bar_flags[CL_PCI_BARS];
+	uint32_t match_mask;        /* bit i: matches ids[i] */
+};
+
+/* Devices under sysfs_root (default /sys/bus/pci) that pass the lspci-style
+ * slot and id filters (NULL: any) and, when nids > 0, match one of ids.
+ * Fills up to max entries; *n counts all matches. */
+int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
+		const char *id, const char *const *ids, unsigned nids,
+		struct cl_pci_dev *out, unsigned max, unsigned *n);
 
 /* Open the board's transport with the board's default options overridden by
  * params. */

@@ -88,7 +88,7 @@ int cl_wait(struct cl_ctx *ctx, const struct cl_board *b, struct cl_tp *tp,
 	struct cl_card_status st;
 	int rc;
 
-	if (b->release != CL_RELEASE_MAILBOX)
+	if (!b->has_mailbox)
 		return cl_seterr(ctx, CL_E_USAGE, "board '%s' has no mailbox "
 				 "to wait on", b->name);
 	for (;;) {

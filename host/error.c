@@ -30,6 +30,7 @@ static const struct err_info errs[] = {
 	E(CL_E_STATE, "card not in the required state", CL_EXIT_STATE),
 	E(CL_E_INTERNAL, "internal error", CL_EXIT_INTERNAL),
 	E(CL_E_CARD, "the payload reported failure", CL_EXIT_CARD),
+	E(CL_E_MANY, "more than one card matches", CL_EXIT_MANY),
 };
 
 _Static_assert(sizeof(errs) / sizeof(errs[0]) == 1 - CL_E__LAST,

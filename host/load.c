@@ -25,6 +25,9 @@ static int hold(struct cl_ctx *ctx, const struct cl_plan *p, struct cl_tp *tp)
 {
 	int rc = cl_tp_hold(tp);
 
+	if (!rc && p->board->nhold)
+		rc = cl_regseq_run(ctx, tp, p->board->hold, p->board->nhold,
+				   p->entry, p->arg);
 	if (!rc && p->board->release == CL_RELEASE_MAILBOX)
 		rc = cl_mailbox_hold(ctx, p->board, tp);
 	if (!rc && p->board->has_console)
@@ -242,6 +245,9 @@ static int stage_and_release(struct cl_ctx *ctx, const struct cl_plan *p,
 		return 0;
 	if (b->release == CL_RELEASE_MAILBOX)
 		rc = cl_mailbox_go(ctx, b, tp);
+	if (!rc && b->nstart)
+		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, p->entry,
+				   p->arg);
 	if (!rc)
 		rc = cl_tp_release(tp, p->entry, p->arg, p->argmask);
 	if (!rc)
@@ -314,6 +320,9 @@ int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
 				 "'cardload load' first", board->mailbox,
 				 board->name);
 	rc = cl_mailbox_go(ctx, board, tp);
+	if (!rc && board->nstart)
+		rc = cl_regseq_run(ctx, tp, board->start, board->nstart,
+				   st.entry, st.arg);
 	if (!rc)
 		rc = cl_tp_release(tp, st.entry, st.arg, st.argmask);
 	return rc;
@@ -323,7 +332,7 @@ int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
 	      struct cl_tp *tp, struct cl_card_status *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (board->release != CL_RELEASE_MAILBOX)
+	if (!board->has_mailbox)
 		return 0;
 	return cl_mailbox_read(ctx, board, tp, st);
 }

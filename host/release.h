@@ -17,6 +17,11 @@ int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
 int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
 		    struct cl_tp *tp, struct cl_card_status *st);
 
+/* regseq.c: run a board's register sequence (hold-step, start-step) */
+int cl_regseq_run(struct cl_ctx *ctx, struct cl_tp *tp,
+		  const struct cl_regstep *steps, unsigned n, uint64_t entry,
+		  const uint64_t *args);
+
 /* console.c: the console ring of cardboot.h */
 int cl_console_init(struct cl_ctx *ctx, const struct cl_board *b,
 		    struct cl_tp *tp);

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "internal.h"
+#include "mmio.h"
 #include "qmp.h"
 #include "transport.h"
 
@@ -147,34 +148,51 @@ static uint8_t *at(struct cl_tp *tp, unsigned w, uint64_t off)
 	return m->base + tp->board->win[w].offset + off;
 }
 
+/* The file shrank under the mapping (or its medium failed). */
+static int vanished(struct cl_tp *tp, unsigned w, uint64_t off, size_t at)
+{
+	struct mem *m = tp->priv;
+
+	return cl_seterr(tp->ctx, CL_E_IO, "card memory '%s' vanished: bus "
+			 "error at file offset 0x%" PRIx64 "; card left held",
+			 m->path, tp->board->win[w].offset + off + at);
+}
+
 static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 		     const void *buf, size_t len)
 {
 	uint8_t *dst = at(tp, w, off);
+	size_t bad;
 
 	/* A naturally aligned word is one store: the mailbox relies on it. */
-	if (len == 4 && !((uintptr_t)dst & 3))
-		__atomic_store_n((uint32_t *)dst, *(const uint32_t *)buf,
-				 __ATOMIC_RELEASE);
-	else if (len == 8 && !((uintptr_t)dst & 7))
-		__atomic_store_n((uint64_t *)dst, *(const uint64_t *)buf,
-				 __ATOMIC_RELEASE);
-	else
-		memcpy(dst, buf, len);
+	if ((len == 4 && !((uintptr_t)dst & 3)) ||
+	    (len == 8 && !((uintptr_t)dst & 7))) {
+		if (cl_mmio_write(dst, buf, len, (unsigned)len, &bad))
+			return vanished(tp, w, off, bad);
+		return 0;
+	}
+	if (cl_guarded_copy(dst, buf, len, &bad))
+		return vanished(tp, w, off, bad);
 	return 0;
 }
 
 static int mem_read(struct cl_tp *tp, unsigned w, uint64_t off, void *buf,
 		    size_t len)
 {
-	memcpy(buf, at(tp, w, off), len);
+	size_t bad;
+
+	if (cl_guarded_copy(buf, at(tp, w, off), len, &bad))
+		return vanished(tp, w, off, bad);
 	return 0;
 }
 
 static int mem_fill(struct cl_tp *tp, unsigned w, uint64_t off, int byte,
 		    uint64_t len)
 {
-	memset(at(tp, w, off), byte, (size_t)len);
+	size_t bad;
+
+	if (cl_guarded_set(at(tp, w, off), byte, (size_t)len, &bad))
+		return vanished(tp, w, off, bad);
 	return 0;
 }
 

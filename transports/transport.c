@@ -9,6 +9,7 @@
 
 const struct cl_tp_ops *const cl_transports[] = {
 	&cl_tp_mem,
+	&cl_tp_pci,
 	&cl_tp_fault,
 	NULL,
 };
@@ -273,6 +274,29 @@ int cl_tp_flush(struct cl_tp *tp)
 int cl_tp_hold(struct cl_tp *tp)
 {
 	return tp->ops->hold ? tp->ops->hold(tp) : 0;
+}
+
+static int no_regs(struct cl_tp *tp)
+{
+	return cl_seterr(tp->ctx, CL_E_USAGE, "board '%s': transport '%s' has "
+			 "no device registers for register steps",
+			 tp->board->name, tp->ops->name);
+}
+
+int cl_tp_reg_read(struct cl_tp *tp, int bar, uint64_t off, unsigned width,
+		   uint64_t *value)
+{
+	if (!tp->ops->reg_read || bar < 0)
+		return no_regs(tp);
+	return tp->ops->reg_read(tp, (unsigned)bar, off, width, value);
+}
+
+int cl_tp_reg_write(struct cl_tp *tp, int bar, uint64_t off, unsigned width,
+		    uint64_t value)
+{
+	if (!tp->ops->reg_write || bar < 0)
+		return no_regs(tp);
+	return tp->ops->reg_write(tp, (unsigned)bar, off, width, value);
 }
 
 int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,

@@ -58,6 +58,14 @@ struct cl_tp_ops {
 	 * the entry for transports that set the PC themselves). */
 	int (*release)(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 		       uint32_t argmask);
+	/* Optional: a device register of width bytes at BAR bar, offset off
+	 * (board register steps). Range already checked against nothing:
+	 * the backend checks it against the BAR. Return 0, CL_E_USAGE or
+	 * CL_E_IO. */
+	int (*reg_read)(struct cl_tp *tp, unsigned bar, uint64_t off,
+			unsigned width, uint64_t *value);
+	int (*reg_write)(struct cl_tp *tp, unsigned bar, uint64_t off,
+			 unsigned width, uint64_t value);
 	/* Optional: one line describing what is open ("mem /dev/shm/x"). */
 	int (*describe)(struct cl_tp *tp, char *buf, size_t len);
 };
@@ -77,6 +85,7 @@ struct cl_tp {
 
 /* Every backend, for lookup by board "transport" and for -O help. */
 extern const struct cl_tp_ops cl_tp_mem;
+extern const struct cl_tp_ops cl_tp_pci;
 extern const struct cl_tp_ops cl_tp_fault;
 extern const struct cl_tp_ops *const cl_transports[];
 
@@ -96,6 +105,10 @@ int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
 	       uint64_t *written);
 int cl_tp_flush(struct cl_tp *tp);
 int cl_tp_hold(struct cl_tp *tp);
+int cl_tp_reg_read(struct cl_tp *tp, int bar, uint64_t off, unsigned width,
+		   uint64_t *value);
+int cl_tp_reg_write(struct cl_tp *tp, int bar, uint64_t off, unsigned width,
+		    uint64_t value);
 int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 		  uint32_t argmask);
 

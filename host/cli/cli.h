@@ -40,6 +40,7 @@ int cli_fail(struct cli *c, int err);       /* print the error, exit code */
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int cli_load_board(struct cli *c);          /* --board, required */
+const char *const *cli_board_dirs(void);    /* NULL-terminated */
 void cli_on_progress(void *arg, const char *stage, uint64_t done,
 		     uint64_t total);
 void cli_on_log(void *arg, enum cl_log_level lvl, const char *msg);
@@ -62,5 +63,6 @@ int cmd_start(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_board(struct cli *c, int argc, char **argv);
 int cmd_console(struct cli *c, int argc, char **argv);
+int cmd_list(struct cli *c, int argc, char **argv);
 
 #endif /* CL_CLI_H */

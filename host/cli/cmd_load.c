@@ -16,6 +16,8 @@ static const char boot_usage[] =
 "\n"
 "  -b, --board NAME     board file boards/NAME.board, or a path\n"
 "  -O KEY=VALUE         transport option (-O help lists them)\n"
+"  -s [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  PCI card by slot, as lspci -s\n"
+"  -d [VENDOR]:[DEVICE] PCI card by ids, as lspci -d\n"
 "      --base ADDR      place an ET_DYN image at ADDR (default: lowest fit)\n"
 "      --addr ADDR      load IMAGE as a raw binary at ADDR\n"
 "      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n"
@@ -37,7 +39,7 @@ static const char boot_usage[] =
 "Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n"
 "5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n"
 "9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state,\n"
-"13 payload reported failure.\n";
+"13 payload reported failure, 14 more than one card matches.\n";
 
 static const char start_usage[] =
 "usage: cardload start --board NAME [-O KEY=VALUE]...\n"

@@ -12,6 +12,7 @@ static const struct {
 	{ "start", cmd_start, "release a card loaded earlier" },
 	{ "status", cmd_status, "show the card's mailbox" },
 	{ "console", cmd_console, "print the card's console ring" },
+	{ "list", cmd_list, "list PCI cards that match a board" },
 	{ "inspect", cmd_inspect, "describe an image (and its plan)" },
 	{ "board", cmd_board, "board lint FILE...: check board files" },
 };
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 		"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad "
 		"image,\n5 placement conflict, 6 no device, 7 busy, 8 transport "
 		"I/O,\n9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong "
-		"card state,\n13 payload reported failure.\n");
+		"card state,\n13 payload reported failure, 14 more than one card "
+		"matches.\n");
 }
 
 int main(int argc, char **argv)

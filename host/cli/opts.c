@@ -19,6 +19,8 @@ enum {
 
 static const struct option longopts[] = {
 	{ "board", required_argument, NULL, 'b' },
+	{ "slot", required_argument, NULL, 's' },
+	{ "device", required_argument, NULL, 'd' },
 	{ "option", required_argument, NULL, 'O' },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "addr", required_argument, NULL, OPT_ADDR },
@@ -82,6 +84,14 @@ static int parse_arg(struct cli *c, const char *s)
 	return 0;
 }
 
+static int set_param(struct cli *c, const char *key, const char *value)
+{
+	if (c->nparam == CLI_MAX_PARAMS)
+		return cli_usage_error(c, "too many -O options");
+	c->param[c->nparam++] = (struct cl_param){ key, value };
+	return 0;
+}
+
 static int add_param(struct cli *c, char *kv)
 {
 	char *eq = strchr(kv, '=');
@@ -95,11 +105,8 @@ static int add_param(struct cli *c, char *kv)
 	}
 	if (!eq || eq == kv)
 		return cli_usage_error(c, "-O '%s': want KEY=VALUE", kv);
-	if (c->nparam == CLI_MAX_PARAMS)
-		return cli_usage_error(c, "too many -O options");
 	*eq = 0;
-	c->param[c->nparam++] = (struct cl_param){ kv, eq + 1 };
-	return 0;
+	return set_param(c, kv, eq + 1);
 }
 
 int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
@@ -109,10 +116,12 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 	int opt, rc = 0;
 
 	optind = 1;
-	while (!rc && (opt = getopt_long(argc, argv, "b:O:nvh", longopts,
+	while (!rc && (opt = getopt_long(argc, argv, "b:O:s:d:nvh", longopts,
 					 NULL)) != -1) {
 		switch (opt) {
 		case 'b': c->board_name = optarg; break;
+		case 's': rc = set_param(c, "pci.slot", optarg); break;
+		case 'd': rc = set_param(c, "pci.id", optarg); break;
 		case 'O': rc = add_param(c, optarg); break;
 		case OPT_BASE:
 			rc = number(c, "--base", optarg, &c->popts.base);
@@ -179,16 +188,15 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 
 /* Board search path: $CARDLOAD_BOARDS, ./boards, the boards/ beside the
  * build directory of this binary, then the installed data directory. */
-int cli_load_board(struct cli *c)
+const char *const *cli_board_dirs(void)
 {
-	char exe[PATH_MAX], near[PATH_MAX + 16];
-	const char *dirs[5];
+	static char exe[PATH_MAX], near[PATH_MAX + 16];
+	static const char *dirs[5];
 	unsigned n = 0;
 	ssize_t len;
-	int rc;
 
-	if (!c->board_name)
-		return cli_usage_error(c, "no board given (--board NAME)");
+	if (dirs[0])
+		return dirs;
 	if (getenv("CARDLOAD_BOARDS"))
 		dirs[n++] = getenv("CARDLOAD_BOARDS");
 	dirs[n++] = "boards";
@@ -200,7 +208,16 @@ int cli_load_board(struct cli *c)
 	}
 	dirs[n++] = CL_DATADIR "/boards";
 	dirs[n] = NULL;
-	rc = cl_board_find(c->ctx, c->board_name, dirs, &c->board);
+	return dirs;
+}
+
+int cli_load_board(struct cli *c)
+{
+	int rc;
+
+	if (!c->board_name)
+		return cli_usage_error(c, "no board given (--board NAME)");
+	rc = cl_board_find(c->ctx, c->board_name, cli_board_dirs(), &c->board);
 	if (rc)
 		return cli_fail(c, rc);
 	c->have_board = true;

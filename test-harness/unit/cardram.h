@@ -53,7 +53,8 @@ static void cardram_board(struct cl_board *b, const char *name, uint64_t mb,
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	snprintf(b->transport, sizeof(b->transport), "mem");
 	b->nwin = 1;
-	b->win[0] = (struct cl_window){ "ram0", RAM, RAM_SIZE, 0 };
+	b->win[0] = (struct cl_window){ .name = "ram0", .addr = RAM, .size = RAM_SIZE,
+				.offset = 0, .bar = -1 };
 	b->nres = 1;
 	b->res[0] = (struct cl_reserved){ "mailbox", mb, res_size };
 	b->has_mailbox = true;

@@ -19,8 +19,10 @@ static void make_board(struct cl_board *b)
 	snprintf(b->name, sizeof(b->name), "t");
 	snprintf(b->transport, sizeof(b->transport), "mem");
 	b->nwin = 2;
-	b->win[0] = (struct cl_window){ "ram0", 0x80000000, 1 << 20, 0 };
-	b->win[1] = (struct cl_window){ "ram1", 0x10000000, 64 << 10, 1 << 20 };
+	b->win[0] = (struct cl_window){ .name = "ram0", .addr = 0x80000000, .size = 1 << 20,
+				.offset = 0, .bar = -1 };
+	b->win[1] = (struct cl_window){ .name = "ram1", .addr = 0x10000000, .size = 64 << 10,
+				.offset = 1 << 20, .bar = -1 };
 	b->access_width = 4;
 }
 

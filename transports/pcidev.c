@@ -1,0 +1,181 @@
+/* pcidev.c - finding PCI cards: libpci over sysfs, lspci's filters, and
+ * BAR sizes from each device's `resource` file */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pci/pci.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+#include "pcidev.h"
+
+int cl_pci_parse_resource(const char *text, struct cl_pci_dev *dev)
+{
+	const char *p = text;
+	unsigned i;
+
+	for (i = 0; i < CL_PCI_BARS; i++) {
+		unsigned long long start, end, flags;
+		int used = 0;
+
+		if (sscanf(p, "%llx %llx %llx%n", &start, &end, &flags,
+			   &used) != 3)
+			return -1;
+		dev->bar_start[i] = start;
+		dev->bar_flags[i] = (uint32_t)flags;
+		/* unused BARs read as all zeros; end is inclusive */
+		dev->bar_size[i] = end > start || (end == start && start) ?
+					   end - start + 1 : 0;
+		p += used;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '\n')
+			return -1;
+		p++;
+	}
+	return 0;
+}
+
+static int read_resource(struct cl_ctx *ctx, const char *root,
+			 struct cl_pci_dev *d)
+{
+	char path[PATH_MAX], buf[2048];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/devices/%s/resource", root, d->slot);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return cl_seterr(ctx, CL_E_IO, "cannot open '%s': %s", path,
+				 strerror(errno));
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return cl_seterr(ctx, CL_E_IO, "cannot read '%s': %s", path,
+				 strerror(errno));
+	buf[n] = 0;
+	if (cl_pci_parse_resource(buf, d))
+		return cl_seterr(ctx, CL_E_IO, "'%s' is not a sysfs resource "
+				 "file", path);
+	return 0;
+}
+
+/* libpci reports fatal errors through a callback that must not return. */
+static __thread sigjmp_buf *scan_env;
+static __thread char scan_msg[256];
+
+__attribute__((noreturn)) static void pci_fatal(char *msg, ...)
+{
+	va_list ap;
+
+	va_start(ap, msg);
+	vsnprintf(scan_msg, sizeof(scan_msg), msg, ap);
+	va_end(ap);
+	if (scan_env)
+		siglongjmp(*scan_env, 1);
+	abort();
+}
+
+static void pci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+/* lspci's own parsers; they take writable strings. */
+static int filter(struct cl_ctx *ctx, struct pci_access *a,
+		  struct pci_filter *f, const char *what, const char *text)
+{
+	char buf[64], *err;
+
+	pci_filter_init(a, f);
+	if (!text)
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", text);
+	err = what[1] == 's' ? pci_filter_parse_slot(f, buf) :
+			       pci_filter_parse_id(f, buf);
+	if (err)
+		return cl_seterr(ctx, CL_E_USAGE, "%s '%s': %s", what, text,
+				 err);
+	return 0;
+}
+
+int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
+		const char *id, const char *const *ids, unsigned nids,
+		struct cl_pci_dev *out, unsigned max, unsigned *n)
+{
+	struct pci_filter fslot, fid, fmatch[CL_MAX_MATCH];
+	struct pci_access *volatile a;
+	struct pci_dev *d;
+	sigjmp_buf env;
+	unsigned i;
+	int rc = 0;
+
+	*n = 0;
+	if (nids > CL_MAX_MATCH)
+		return cl_seterr(ctx, CL_E_USAGE, "too many match ids");
+	a = pci_alloc();
+	if (!a)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	a->error = pci_fatal;
+	a->warning = pci_quiet;
+	a->debug = pci_quiet;
+	a->method = PCI_ACCESS_SYS_BUS_PCI; /* sysfs only, no fallbacks */
+	if (sigsetjmp(env, 1)) {
+		scan_env = NULL;
+		rc = cl_seterr(ctx, CL_E_NODEV, "PCI scan of '%s' failed: %s",
+			       sysfs_root ? sysfs_root : "/sys/bus/pci",
+			       scan_msg);
+		goto out;
+	}
+	scan_env = &env;
+	{
+		char key1[] = "sysfs.path", key2[] = "hwdb.disable", one[] = "1";
+		char root[PATH_MAX];
+
+		snprintf(root, sizeof(root), "%s",
+			 sysfs_root ? sysfs_root : "/sys/bus/pci");
+		pci_set_param(a, key1, root);
+		pci_set_param(a, key2, one);
+	}
+	pci_init(a);
+	rc = filter(ctx, a, &fslot, "-s", slot);
+	if (!rc)
+		rc = filter(ctx, a, &fid, "-d", id);
+	for (i = 0; !rc && i < nids; i++)
+		rc = filter(ctx, a, &fmatch[i], "-d", ids[i]);
+	if (rc)
+		goto out_scan;
+	pci_scan_bus(a);
+	for (d = a->devices; d; d = d->next) {
+		struct cl_pci_dev dev = { 0 };
+
+		pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS);
+		if (!pci_filter_match(&fslot, d) || !pci_filter_match(&fid, d))
+			continue;
+		for (i = 0; i < nids; i++)
+			if (pci_filter_match(&fmatch[i], d))
+				dev.match_mask |= 1u << i;
+		if (nids && !dev.match_mask)
+			continue;
+		snprintf(dev.slot, sizeof(dev.slot), "%04x:%02x:%02x.%d",
+			 d->domain, d->bus, d->dev, d->func);
+		dev.vendor = d->vendor_id;
+		dev.device = d->device_id;
+		dev.class_id = d->device_class;
+		rc = read_resource(ctx, sysfs_root ? sysfs_root :
+				   "/sys/bus/pci", &dev);
+		if (rc)
+			goto out_scan;
+		if (*n < max)
+			out[*n] = dev;
+		(*n)++;
+	}
+out_scan:
+	scan_env = NULL;
+out:
+	pci_cleanup(a);
+	return rc;
+}
