@@ -129,8 +129,10 @@ int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
 		fault |= !strncmp(params[i].key, "fault.", 6);
 	}
 	rc = ops->open(tp);
-	if (rc)
+	if (rc) {
+		ops->close(tp); /* backends may fail half-open */
 		goto fail;
+	}
 	if (fault) { /* wrap: the fault layer forwards to tp */
 		struct cl_tp *w = calloc(1, sizeof(*w));
 

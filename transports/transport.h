@@ -29,7 +29,9 @@ struct cl_tp_ops {
 	/* Attach to the card. tp->board, tp->ctx and the params are set.
 	 * Return 0, or CL_E_NODEV / CL_E_BUSY / CL_E_IO with cl_seterr. */
 	int (*open)(struct cl_tp *tp);
-	/* Detach; release locks and mappings. Never fails. */
+	/* Detach; release locks and mappings. Never fails. Also called after
+	 * a failed open, so it must cope with a half-open state (priv NULL or
+	 * partly set up). */
 	void (*close)(struct cl_tp *tp);
 
 	/* Copy len bytes to window win at offset off. Range already checked.
