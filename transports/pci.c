@@ -172,14 +172,20 @@ static int pci_open(struct cl_tp *tp)
 			 &n);
 	if (rc)
 		return rc;
-	if (n == 0)
-		return cl_seterr(tp->ctx, CL_E_NODEV, "no PCI device matches "
-				 "board '%s'%s%s%s%s ('cardload list' shows "
-				 "candidates)", bd->name,
+	if (n == 0) {
+		const char *sl = cl_tp_param(tp, "pci.slot");
+		const char *id = cl_tp_param(tp, "pci.id");
+
+		return cl_seterr(tp->ctx, CL_E_NODEV, "no PCI device%s%s%s%s "
+				 "matches board '%s'%s%s%s%s ('cardload list' "
+				 "shows candidates)", sl ? " at -s " : "",
+				 sl ? sl : "", id ? " with -d " : "",
+				 id ? id : "", bd->name,
 				 bd->nmatch ? " (ids " : "",
 				 bd->nmatch ? bd->match[0] : "",
 				 bd->nmatch > 1 ? ", ..." : "",
 				 bd->nmatch ? ")" : "");
+	}
 	if (n > 1)
 		return cl_seterr(tp->ctx, CL_E_MANY, "more than one PCI device "
 				 "matches board '%s' (%s, %s%s); pick one with "

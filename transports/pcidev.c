@@ -102,15 +102,27 @@ static int filter(struct cl_ctx *ctx, struct pci_access *a,
 	return 0;
 }
 
+/* lspci's order: domain, bus, device, function. */
+static int cmp_dev(const void *a, const void *b)
+{
+	const struct pci_dev *x = *(struct pci_dev *const *)a;
+	const struct pci_dev *y = *(struct pci_dev *const *)b;
+	long kx = ((long)x->domain << 16) | x->bus << 8 | x->dev << 3 | x->func;
+	long ky = ((long)y->domain << 16) | y->bus << 8 | y->dev << 3 | y->func;
+
+	return kx < ky ? -1 : kx > ky;
+}
+
 int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
 		const char *id, const char *const *ids, unsigned nids,
 		struct cl_pci_dev *out, unsigned max, unsigned *n)
 {
 	struct pci_filter fslot, fid, fmatch[CL_MAX_MATCH];
 	struct pci_access *volatile a;
-	struct pci_dev *d;
+	struct pci_dev *d, **volatile sorted = NULL;
 	sigjmp_buf env;
-	unsigned i;
+	unsigned i, k;
+	volatile unsigned count = 0;
 	int rc = 0;
 
 	*n = 0;
@@ -149,9 +161,20 @@ int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
 	if (rc)
 		goto out_scan;
 	pci_scan_bus(a);
-	for (d = a->devices; d; d = d->next) {
+	for (d = a->devices; d; d = d->next)
+		count++;
+	sorted = calloc(count ? count : 1, sizeof(*sorted));
+	if (!sorted) {
+		rc = cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+		goto out_scan;
+	}
+	for (k = 0, d = a->devices; d; d = d->next)
+		sorted[k++] = d;
+	qsort(sorted, count, sizeof(*sorted), cmp_dev);
+	for (k = 0; k < count; k++) {
 		struct cl_pci_dev dev = { 0 };
 
+		d = sorted[k];
 		pci_fill_info(d, PCI_FILL_IDENT | PCI_FILL_CLASS);
 		if (!pci_filter_match(&fslot, d) || !pci_filter_match(&fid, d))
 			continue;
@@ -176,6 +199,7 @@ int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
 out_scan:
 	scan_env = NULL;
 out:
+	free(sorted);
 	pci_cleanup(a);
 	return rc;
 }

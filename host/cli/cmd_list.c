@@ -99,6 +99,22 @@ static void merge(struct card *cards, unsigned *ncards,
 	}
 }
 
+/* 256, 4K, 128M, 1G: exact units only, bytes otherwise */
+static void size_str(uint64_t n, char *buf, size_t len)
+{
+	static const char unit[] = "KMGT";
+	int u = -1;
+
+	while (n >= 1024 && !(n % 1024) && u < 3) {
+		n /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%" PRIu64, n);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", n, unit[u]);
+}
+
 static void print_cards(const struct cli *c, const struct card *cards,
 			unsigned n)
 {
@@ -137,8 +153,10 @@ static void print_cards(const struct cli *c, const struct card *cards,
 					  d->bar_flags[b] & CL_PCI_RES_PREFETCH);
 				json_end_obj(&j);
 			} else {
-				printf(" BAR%u %" PRIu64 "K%s", b,
-				       d->bar_size[b] >> 10,
+				char sz[24];
+
+				size_str(d->bar_size[b], sz, sizeof(sz));
+				printf(" BAR%u %s%s", b, sz,
 				       d->bar_flags[b] & CL_PCI_RES_PREFETCH ?
 				       " prefetchable" : "");
 			}
