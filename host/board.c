@@ -364,7 +364,8 @@ static int key_match(struct parser *p, char *val)
 	for (; *c; c++)
 		if (!strchr("0123456789abcdefABCDEF:", *c))
 			break;
-	if (*c || !strchr(val, ':') || strlen(val) >= sizeof(b->match[0]))
+	if (*c || !strchr(val, ':') || !strcmp(val, ":") ||
+	    strlen(val) >= sizeof(b->match[0]))
 		return perr(p, "bad match '%s' (want VENDOR:DEVICE in hex, "
 			    "e.g. 1af4:1110)", val);
 	strcpy(b->match[b->nmatch++], val);

@@ -109,6 +109,18 @@ static int fault_release(struct cl_tp *tp, uint64_t entry,
 	return cl_tp_release(tp->inner, entry, args, argmask);
 }
 
+static int fault_reg_read(struct cl_tp *tp, unsigned bar, uint64_t off,
+			  unsigned width, uint64_t *v)
+{
+	return cl_tp_reg_read(tp->inner, (int)bar, off, width, v);
+}
+
+static int fault_reg_write(struct cl_tp *tp, unsigned bar, uint64_t off,
+			   unsigned width, uint64_t v)
+{
+	return cl_tp_reg_write(tp->inner, (int)bar, off, width, v);
+}
+
 const struct cl_tp_ops cl_tp_fault = {
 	.name = "fault",
 	.help = "fault.corrupt-write=K  flip a bit in the K-th write (tests)\n"
@@ -121,4 +133,6 @@ const struct cl_tp_ops cl_tp_fault = {
 	.flush = fault_flush,
 	.hold = fault_hold,
 	.release = fault_release,
+	.reg_read = fault_reg_read,
+	.reg_write = fault_reg_write,
 };

@@ -122,9 +122,14 @@ static int map_bar(struct cl_tp *tp, struct pci *p, unsigned n, bool wc)
 }
 
 /* Every window fits its BAR; map what the board uses. */
+static int reg_at(struct cl_tp *tp, unsigned bar, uint64_t off,
+		  unsigned w, uint8_t **ptr);
+static unsigned width(const struct cl_tp *tp);
+
 static int map_windows(struct cl_tp *tp, struct pci *p)
 {
 	const struct cl_board *bd = tp->board;
+	uint8_t *reg;
 	unsigned i;
 	int rc;
 
@@ -148,6 +153,17 @@ static int map_windows(struct cl_tp *tp, struct pci *p)
 		if (rc)
 			return rc;
 		p->page[i] = UINT64_MAX;
+		if (!w->aperture)
+			continue;
+		if (width(tp) != 8 && w->addr + (w->size - 1) > UINT32_MAX)
+			return cl_seterr(tp->ctx, CL_E_BOARD, "board '%s': "
+					 "window '%s' reaches above 4 GiB; its "
+					 "window register needs access-width = "
+					 "8", bd->name, w->name);
+		rc = reg_at(tp, (unsigned)w->winreg.bar, w->winreg.off,
+			    width(tp) == 8 ? 8 : 4, &reg);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

@@ -12,29 +12,59 @@
 #include "internal.h"
 #include "pcidev.h"
 
+/* One "0x..." field of exactly the kernel's form; advances *p. */
+static int hexfield(const char **p, uint64_t *v)
+{
+	const char *s = *p;
+	uint64_t x = 0;
+	int digits = 0;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return -1;
+	for (s += 2; ; s++, digits++) {
+		unsigned d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (*s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (*s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (x >> 60)
+			return -1; /* more than 64 bits */
+		x = x << 4 | d;
+	}
+	if (!digits)
+		return -1;
+	*v = x;
+	*p = s;
+	return 0;
+}
+
 int cl_pci_parse_resource(const char *text, struct cl_pci_dev *dev)
 {
 	const char *p = text;
 	unsigned i;
 
 	for (i = 0; i < CL_PCI_BARS; i++) {
-		unsigned long long start, end, flags;
-		int used = 0;
+		uint64_t start, end, flags;
 
-		if (sscanf(p, "%llx %llx %llx%n", &start, &end, &flags,
-			   &used) != 3)
+		if (hexfield(&p, &start) || *p++ != ' ' ||
+		    hexfield(&p, &end) || *p++ != ' ' ||
+		    hexfield(&p, &flags) || *p++ != '\n')
 			return -1;
+		/* unused BARs read as all zeros; end is inclusive */
+		if (!start && !end) {
+			dev->bar_size[i] = 0;
+		} else if (end < start || end - start == UINT64_MAX) {
+			return -1;
+		} else {
+			dev->bar_size[i] = end - start + 1;
+		}
 		dev->bar_start[i] = start;
 		dev->bar_flags[i] = (uint32_t)flags;
-		/* unused BARs read as all zeros; end is inclusive */
-		dev->bar_size[i] = end > start || (end == start && start) ?
-					   end - start + 1 : 0;
-		p += used;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '\n')
-			return -1;
-		p++;
 	}
 	return 0;
 }
@@ -94,8 +124,8 @@ static int filter(struct cl_ctx *ctx, struct pci_access *a,
 	if (!text)
 		return 0;
 	snprintf(buf, sizeof(buf), "%s", text);
-	err = what[1] == 's' ? pci_filter_parse_slot(f, buf) :
-			       pci_filter_parse_id(f, buf);
+	err = !strcmp(what, "-s") ? pci_filter_parse_slot(f, buf) :
+				    pci_filter_parse_id(f, buf);
 	if (err)
 		return cl_seterr(ctx, CL_E_USAGE, "%s '%s': %s", what, text,
 				 err);
@@ -157,7 +187,7 @@ int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
 	if (!rc)
 		rc = filter(ctx, a, &fid, "-d", id);
 	for (i = 0; !rc && i < nids; i++)
-		rc = filter(ctx, a, &fmatch[i], "-d", ids[i]);
+		rc = filter(ctx, a, &fmatch[i], "board match id", ids[i]);
 	if (rc)
 		goto out_scan;
 	pci_scan_bus(a);

@@ -106,6 +106,15 @@ static const struct bad_case bad[] = {
 	{ "console twice", HEAD RAM MB_OK "reserved = con 0x87d00000 8K\n"
 	  "console = 0x87d00000 4K\nconsole = 0x87d00000 4K\n", 0, 0,
 	  { "line 9: key 'console' given twice (first on line 8)" } },
+	{ "match on nothing", HEAD RAM "match = :\n", 0, 0,
+	  { "line 5: bad match ':'" } },
+	{ "match not hex", HEAD RAM "match = 1af4:xyz\n", 0, 0,
+	  { "line 5: bad match '1af4:xyz'" } },
+	{ "release = regs without steps", "name = t\ntransport = pci\n"
+	  "release = regs\n" RAM, 0, 0,
+	  { "line 3: release = regs needs start-step lines" } },
+	{ "bad hold-step", HEAD RAM "hold-step = write32 6:0x0 1\n", 0, 0,
+	  { "line 5: hold-step: bad register '6:0x0'" } },
 	{ "bad release-step", HEAD RAM "release-step = ssh\n", 0, 0,
 	  { "line 5: bad release-step 'ssh' (want qmp or none)" } },
 	{ "mailbox misaligned", HEAD RAM
