@@ -38,7 +38,7 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ihost -Itransports \
 	-Icard-bsp/include -D_GNU_SOURCE \
 	-DCL_DATADIR='"$(DATADIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt
 ifneq ($(SANITIZER),)
 ALL_CFLAGS += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -58,7 +58,7 @@ UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
 .PHONY: all deps check demo bench install clean payloads unit-tests card
 all: $(BIN)
 
-$(O)/%.o: %.c $(wildcard host/*.h transports/*.h card-bsp/include/*.h)
+$(O)/%.o: %.c $(wildcard host/*.h host/cli/*.h transports/*.h card-bsp/include/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<

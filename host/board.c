@@ -18,7 +18,7 @@
 enum scalar {
 	K_NAME, K_DESCRIPTION, K_TRANSPORT, K_MACHINE, K_ENDIAN, K_MAILBOX,
 	K_ACCESS_WIDTH, K_RELEASE, K_RELEASE_STEP, K_CONSOLE, K_WRITE_COMBINE,
-	K__NSCALAR
+	K_DATA_PLACE, K_DATA_ALIGN, K_DTB_MEMORY, K_PLATFORM_DTB, K__NSCALAR
 };
 
 struct parser {
@@ -393,6 +393,40 @@ static int add_step(struct parser *p, const char *key, char *val,
 	return 0;
 }
 
+static int key_data_place(struct parser *p, char *val)
+{
+	if (strcmp(val, "high") && strcmp(val, "low"))
+		return perr(p, "bad data-place '%s' (want high or low)", val);
+	p->b->data_low = !strcmp(val, "low");
+	return 0;
+}
+
+static int key_data_align(struct parser *p, char *val)
+{
+	uint64_t a;
+
+	if (get_num(p, "data-align", val, &a))
+		return CL_E_BOARD;
+	if (!cl_is_pow2(a) || a > (1u << 30))
+		return perr(p, "data-align 0x%" PRIx64 " is not a power of two "
+			    "up to 1G", a);
+	p->b->data_align = a;
+	return 0;
+}
+
+static int key_dtb_memory(struct parser *p, char *val)
+{
+	if (strcmp(val, "yes") && strcmp(val, "no"))
+		return perr(p, "bad dtb-memory '%s' (want yes or no)", val);
+	p->b->dtb_memory = !strcmp(val, "yes");
+	return 0;
+}
+
+static int key_platform_dtb(struct parser *p, char *val)
+{
+	return get_num(p, "platform-dtb address", val, &p->b->platform_dtb);
+}
+
 static int key_hold_step(struct parser *p, char *val)
 {
 	return add_step(p, "hold-step", val, p->b->hold, &p->b->nhold);
@@ -494,6 +528,10 @@ static const struct key {
 	{ "console", K_CONSOLE, key_console },
 	{ "match", -1, key_match },
 	{ "write-combine", K_WRITE_COMBINE, key_write_combine },
+	{ "data-place", K_DATA_PLACE, key_data_place },
+	{ "data-align", K_DATA_ALIGN, key_data_align },
+	{ "dtb-memory", K_DTB_MEMORY, key_dtb_memory },
+	{ "platform-dtb", K_PLATFORM_DTB, key_platform_dtb },
 	{ "hold-step", -1, key_hold_step },
 	{ "start-step", -1, key_start_step },
 	{ "option", -1, key_option },
@@ -613,6 +651,8 @@ static int finish(struct parser *p)
 	}
 	if (!p->seen[K_ACCESS_WIDTH])
 		b->access_width = 4;
+	if (!p->seen[K_DATA_ALIGN])
+		b->data_align = 4096;
 	if (!p->seen[K_ENDIAN] && b->machine)
 		b->endian = cl_machine_endian(b->machine, b->elfclass);
 	return 0;

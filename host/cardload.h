@@ -156,6 +156,12 @@ struct cl_board {
 	uint64_t mailbox;           /* card address of struct cardboot_mailbox */
 	bool has_console;
 	uint64_t console, console_size; /* console ring (cardboot.h) */
+	/* where initrd, device tree and blobs go (data-place, data-align) */
+	bool data_low;              /* lowest free address, else highest */
+	uint64_t data_align;        /* default 4 KiB */
+	bool dtb_memory;            /* rewrite the DTB's memory node */
+	uint64_t platform_dtb;      /* where the card's DTB is before the ROM
+				     * announces it (0: unknown) */
 	unsigned nwin;
 	struct cl_window win[CL_MAX_WINDOWS];
 	unsigned nres;
@@ -239,6 +245,10 @@ struct cl_image {
 	uint32_t abi;              /* handoff ABI version the payload wants */
 	bool has_params;
 	uint64_t params_vaddr;     /* link address of struct cardboot_params */
+	bool has_placement;        /* CARDBOOT_NOTE_PLACEMENT */
+	uint64_t place_align, place_min, place_max;
+	char need_board[48];       /* CARDBOOT_NOTE_BOARD, "" if none */
+	char need_machine[48];     /* CARDBOOT_NOTE_MACHINE, "" if none */
 	unsigned nnotes;           /* notes of any owner, for the record */
 	struct cl_dyninfo dyn;
 	/* private */
@@ -260,6 +270,11 @@ const char *cl_machine_name(int em, int elfclass);
 
 /* ---- plan (pure) ------------------------------------------------------- */
 
+struct cl_range {            /* card memory something else already uses */
+	uint64_t addr, size;
+	char name[CL_NAME_MAX];
+};
+
 struct cl_plan_opts {
 	bool use_vaddr;          /* ET_EXEC: place at p_vaddr, not p_paddr */
 	bool has_base;           /* ET_DYN: --base */
@@ -269,6 +284,8 @@ struct cl_plan_opts {
 	uint32_t argmask;        /* bit n: arg[n] given */
 	uint64_t arg[4];
 	const char *cmdline;     /* for the parameter block, or NULL */
+	const struct cl_range *busy; /* taken by other images of the boot */
+	unsigned nbusy;
 };
 
 #define CL_CMDLINE_MAX 65536     /* bytes, including the NUL */
@@ -288,6 +305,16 @@ struct cl_patch {            /* one relocated word, applied in host memory */
 	uint64_t value;
 	uint8_t width;           /* 4 or 8 */
 };
+
+struct cl_setsym {           /* --set SYMBOL=VALUE, planned */
+	char name[64];
+	uint64_t addr;           /* card address */
+	bool in_file;            /* file-backed: patched in host memory */
+	uint64_t src;            /* offset in img->data when in_file */
+	size_t len;
+	uint8_t bytes[256];      /* what goes there, in the image's order */
+};
+#define CL_MAX_SETS 32
 
 struct cl_plan {
 	const struct cl_image *img;
@@ -312,6 +339,10 @@ struct cl_plan {
 	bool has_cmdline;
 	uint64_t cmdline_addr, cmdline_size; /* size includes the NUL */
 	const char *cmdline;
+	unsigned nset;
+	struct cl_setsym set[CL_MAX_SETS];
+	/* filled in by a multi-image boot for the parameter block */
+	uint64_t initrd_addr, initrd_size, dtb_addr, dtb_size;
 	/* mailbox staging */
 	uint32_t argmask;
 	uint64_t arg[4];
@@ -321,6 +352,14 @@ int cl_plan_make(struct cl_ctx *ctx, const struct cl_image *img,
 		 const struct cl_board *board, const struct cl_plan_opts *opts,
 		 struct cl_plan **out);
 void cl_plan_free(struct cl_plan *plan);
+/* --set SYMBOL=VALUE or SYMBOL=str:TEXT, by .symtab name, checked against
+ * the symbol's size and segment; applied by cl_load. */
+int cl_plan_set(struct cl_ctx *ctx, struct cl_plan *plan, const char *spec);
+/* Lowest (or, with high, highest) address of size bytes in the board's
+ * windows, a multiple of align, clear of reserved ranges and busy. */
+int cl_find_free(const struct cl_board *b, const struct cl_range *busy,
+		 unsigned nbusy, uint64_t size, uint64_t align, bool high,
+		 uint64_t *out);
 /* Apply the plan's relocation patches to img->data (idempotent). */
 void cl_plan_relocate(const struct cl_plan *plan, uint8_t *data);
 
@@ -384,6 +423,23 @@ int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
 	    const struct cl_load_opts *opts, struct cl_load_result *res);
 void cl_load_result_free(struct cl_load_result *res);
 
+struct cl_data {             /* bytes for the card: blob, initrd, DTB */
+	char name[CL_NAME_MAX];
+	uint64_t addr;
+	const uint8_t *bytes;
+	size_t size;
+};
+
+/* Several images and data in one boot: one hold, every image written and
+ * verified, the data written and read back, each image's parameter block,
+ * then entry and arguments staged and the card released (res: one per
+ * plan; staged/released are reported in res[0]). */
+int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
+		 unsigned nplan, const struct cl_data *data, unsigned ndata,
+		 uint64_t entry, const uint64_t *arg, uint32_t argmask,
+		 struct cl_tp *tp, const struct cl_load_opts *opts,
+		 struct cl_load_result *res);
+
 /* Release a card whose image was staged earlier (cardload start). */
 int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
 	     struct cl_tp *tp);
@@ -406,5 +462,52 @@ int cl_wait(struct cl_ctx *ctx, const struct cl_board *board,
 int cl_console_read(struct cl_ctx *ctx, const struct cl_board *board,
 		    struct cl_tp *tp, char **text, size_t *len,
 		    uint64_t *lost);
+
+/* ---- a whole boot: several images, blobs, initrd, device tree ---------- */
+
+#define CL_BOOT_MAX_IMAGES 8
+#define CL_BOOT_MAX_DATA 10     /* blobs + initrd + device tree */
+
+struct cl_boot_spec {        /* what the user asked for */
+	const struct cl_board *board;
+	struct cl_image_opts iopts;
+	struct cl_plan_opts popts;   /* image 0: --base, --cmdline, numbers
+				      * in --arg and --entry */
+	unsigned nimage;             /* image 0 is the main image */
+	struct { const char *path; bool has_addr; uint64_t addr; }
+		image[CL_BOOT_MAX_IMAGES];
+	unsigned nblob;
+	struct { const char *name, *path; bool has_addr; uint64_t addr; }
+		blob[CL_BOOT_MAX_DATA - 2];
+	const char *initrd;          /* file, never decompressed */
+	const char *dtb;             /* file to patch, or NULL */
+	bool dtb_from_card;          /* patch the platform DTB instead */
+	unsigned nset;
+	const char *set[CL_MAX_SETS]; /* "SYMBOL=VALUE" for image 0 */
+	const char *arg_ref[4];      /* "@dtb" ... or NULL */
+	const char *entry_ref;       /* "@imageN" or NULL */
+};
+
+struct cl_boot {             /* the planned boot */
+	const struct cl_board *board;
+	unsigned nimg;
+	struct cl_image *img[CL_BOOT_MAX_IMAGES];
+	struct cl_plan *plan[CL_BOOT_MAX_IMAGES];
+	unsigned ndata;
+	struct cl_data data[CL_BOOT_MAX_DATA];
+	const struct cl_data *initrd, *dtb; /* in data[], or NULL */
+	uint64_t entry, arg[4];
+	uint32_t argmask;
+	uint8_t *owned[CL_BOOT_MAX_DATA];
+};
+
+/* Plan it all, checked, before any write; tp (may be NULL) is only read,
+ * for what the ROM announced and --dtb-from-card. */
+int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *spec,
+		 struct cl_tp *tp, struct cl_boot **out);
+/* res: one per image */
+int cl_boot_load(struct cl_ctx *ctx, struct cl_boot *boot, struct cl_tp *tp,
+		 const struct cl_load_opts *opts, struct cl_load_result *res);
+void cl_boot_free(struct cl_boot *boot);
 
 #endif /* CARDLOAD_H */

@@ -168,14 +168,42 @@ static int cardload_note(struct cl_ctx *ctx, struct cl_image *img,
 		img->params_vaddr = desc_vaddr +
 				    cl_get_word(desc, 8, img->endian);
 		return 0;
+	case CARDBOOT_NOTE_PLACEMENT:
+		if (nh->n_descsz != 24 || img->has_placement)
+			break;
+		img->has_placement = true;
+		img->place_align = cl_get_word(desc, 8, img->endian);
+		img->place_min = cl_get_word(desc + 8, 8, img->endian);
+		img->place_max = cl_get_word(desc + 16, 8, img->endian);
+		if (!cl_is_pow2(img->place_align) ||
+		    img->place_align > MAX_ALIGN ||
+		    (img->place_max && img->place_max < img->place_min))
+			return cl_seterr(ctx, CL_E_ELF, "'%s': placement note "
+					 "(align 0x%" PRIx64 ", min 0x%" PRIx64
+					 ", max 0x%" PRIx64 ") is inconsistent",
+					 img->path, img->place_align,
+					 img->place_min, img->place_max);
+		return 0;
+	case CARDBOOT_NOTE_BOARD:
+	case CARDBOOT_NOTE_MACHINE: {
+		char *dst = nh->n_type == CARDBOOT_NOTE_BOARD ?
+				    img->need_board : img->need_machine;
+
+		if (!nh->n_descsz || nh->n_descsz > CARDBOOT_NOTE_STR_MAX ||
+		    dst[0] || desc[nh->n_descsz - 1] ||
+		    strlen((const char *)desc) + 1 != nh->n_descsz)
+			break;
+		memcpy(dst, desc, nh->n_descsz);
+		return 0;
+	}
 	default:
 		cl_log(ctx, CL_LOG_WARN, "'%s': ignoring cardload note type %u"
 		       " (newer payload?)", img->path, nh->n_type);
 		return 0;
 	}
-	return cl_seterr(ctx, CL_E_ELF, "'%s': cardload note type %u has "
-			 "descriptor size %u or is repeated", img->path,
-			 nh->n_type, nh->n_descsz);
+	return cl_seterr(ctx, CL_E_ELF, "'%s': cardload note type %u is "
+			 "malformed (descriptor size %u) or repeated",
+			 img->path, nh->n_type, nh->n_descsz);
 }
 
 /* Walk one PT_NOTE with libelf's bounded iterator; every header must fit. */

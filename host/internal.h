@@ -76,4 +76,14 @@ void cl_machine_list(char *buf, size_t len); /* "riscv64, riscv32, ..." */
 void cl_params_build(const struct cl_plan *p, uint32_t digest,
 		     uint64_t platform_dtb, uint8_t *out);
 
+/* dtb.c: a patched copy of a device tree (malloc'd) */
+struct cl_dtb_edit {
+	const char *cmdline;          /* /chosen bootargs, or NULL */
+	uint64_t initrd_addr, initrd_size; /* size 0: no initrd */
+	const struct cl_board *memory; /* rewrite the memory node, or NULL */
+};
+int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
+		 size_t inlen, const struct cl_dtb_edit *ed, void **out,
+		 size_t *outlen);
+
 #endif /* CL_INTERNAL_H */

@@ -21,17 +21,17 @@
 #define WRITE_CHUNK (8u << 20)  /* progress granularity */
 #define VERIFY_CHUNK (1u << 20) /* read-back buffer */
 
-static int hold(struct cl_ctx *ctx, const struct cl_plan *p, struct cl_tp *tp)
+static int hold(struct cl_ctx *ctx, const struct cl_board *b,
+		struct cl_tp *tp, uint64_t entry, const uint64_t *arg)
 {
 	int rc = cl_tp_hold(tp);
 
-	if (!rc && p->board->nhold)
-		rc = cl_regseq_run(ctx, tp, p->board->hold, p->board->nhold,
-				   p->entry, p->arg);
-	if (!rc && p->board->release == CL_RELEASE_MAILBOX)
-		rc = cl_mailbox_hold(ctx, p->board, tp);
-	if (!rc && p->board->has_console)
-		rc = cl_console_init(ctx, p->board, tp);
+	if (!rc && b->nhold)
+		rc = cl_regseq_run(ctx, tp, b->hold, b->nhold, entry, arg);
+	if (!rc && b->release == CL_RELEASE_MAILBOX)
+		rc = cl_mailbox_hold(ctx, b, tp);
+	if (!rc && b->has_console)
+		rc = cl_console_init(ctx, b, tp);
 	return rc;
 }
 
@@ -137,8 +137,19 @@ static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
 {
 	uint8_t block[sizeof(struct cardboot_params)];
 	struct cl_card_status st = { 0 };
+	unsigned i;
 	int rc;
 
+	for (i = 0; i < p->nset; i++) {
+		const struct cl_setsym *set = &p->set[i];
+
+		if (set->in_file)
+			continue;
+		rc = write_checked(ctx, tp, set->addr, set->bytes, set->len,
+				   "symbol patch");
+		if (rc)
+			return rc;
+	}
 	if (p->has_cmdline) {
 		rc = write_checked(ctx, tp, p->cmdline_addr, p->cmdline,
 				   (size_t)p->cmdline_size, "command line");
@@ -228,15 +239,16 @@ static int verify(struct cl_ctx *ctx, const struct cl_plan *p,
 	return rc;
 }
 
-static int stage_and_release(struct cl_ctx *ctx, const struct cl_plan *p,
-			     struct cl_tp *tp, const struct cl_load_opts *o,
+static int stage_and_release(struct cl_ctx *ctx, const struct cl_board *b,
+			     uint64_t entry, const uint64_t *arg,
+			     uint32_t argmask, struct cl_tp *tp,
+			     const struct cl_load_opts *o,
 			     struct cl_load_result *res)
 {
-	const struct cl_board *b = p->board;
 	int rc = 0;
 
 	if (b->release == CL_RELEASE_MAILBOX) {
-		rc = cl_mailbox_stage(ctx, b, tp, p->entry, p->arg, p->argmask);
+		rc = cl_mailbox_stage(ctx, b, tp, entry, arg, argmask);
 		if (rc)
 			return rc;
 		res->staged = true;
@@ -246,52 +258,86 @@ static int stage_and_release(struct cl_ctx *ctx, const struct cl_plan *p,
 	if (b->release == CL_RELEASE_MAILBOX)
 		rc = cl_mailbox_go(ctx, b, tp);
 	if (!rc && b->nstart)
-		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, p->entry,
-				   p->arg);
+		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, entry, arg);
 	if (!rc)
-		rc = cl_tp_release(tp, p->entry, p->arg, p->argmask);
+		rc = cl_tp_release(tp, entry, arg, argmask);
 	if (!rc)
 		res->released = b->release != CL_RELEASE_NONE;
 	return rc;
 }
 
-int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
-	    const struct cl_load_opts *opts, struct cl_load_result *res)
+/* Host-side work before the card is touched: relocation, symbol patches
+ * in file bytes, digests. */
+static int prepare(struct cl_ctx *ctx, struct cl_plan *plan,
+		   struct cl_load_result *res)
 {
-	static const struct cl_load_opts none;
-	const struct cl_load_opts *o = opts ? opts : &none;
 	unsigned i;
-	double t0;
-	int rc;
 
 	memset(res, 0, sizeof(*res));
 	res->seg_digest = calloc(plan->nseg ? plan->nseg : 1, sizeof(uint32_t));
 	if (!res->seg_digest)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
 	cl_plan_relocate(plan, plan->img->data);
+	for (i = 0; i < plan->nset; i++)
+		if (plan->set[i].in_file)
+			memcpy(plan->img->data + plan->set[i].src,
+			       plan->set[i].bytes, plan->set[i].len);
 	for (i = 0; i < plan->nseg; i++)
 		res->seg_digest[i] = seg_digest(plan, i);
 	res->digest = image_digest(plan);
+	return 0;
+}
 
-	rc = hold(ctx, plan, tp);
-	if (rc)
+static int load_image(struct cl_ctx *ctx, const struct cl_plan *plan,
+		      struct cl_tp *tp, const struct cl_load_opts *o,
+		      struct cl_load_result *res)
+{
+	double t0 = cl_now_ms();
+	int rc = write_segments(ctx, plan, tp, res);
+
+	res->ms_write = cl_now_ms() - t0;
+	if (rc || o->no_verify)
 		return rc;
 	t0 = cl_now_ms();
-	rc = write_segments(ctx, plan, tp, res);
-	res->ms_write = cl_now_ms() - t0;
-	if (rc)
-		return rc;
-	if (!o->no_verify) {
-		t0 = cl_now_ms();
-		rc = verify(ctx, plan, tp, res);
-		res->ms_verify = cl_now_ms() - t0;
-		if (rc)
-			return rc;
-	}
-	rc = write_params(ctx, plan, tp, res);
-	if (rc)
-		return rc;
-	return stage_and_release(ctx, plan, tp, o, res);
+	rc = verify(ctx, plan, tp, res);
+	res->ms_verify = cl_now_ms() - t0;
+	return rc;
+}
+
+int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
+		 unsigned nplan, const struct cl_data *data, unsigned ndata,
+		 uint64_t entry, const uint64_t *arg, uint32_t argmask,
+		 struct cl_tp *tp, const struct cl_load_opts *opts,
+		 struct cl_load_result *res)
+{
+	static const struct cl_load_opts none;
+	const struct cl_load_opts *o = opts ? opts : &none;
+	const struct cl_board *b = plans[0]->board;
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < nplan && !rc; i++)
+		rc = prepare(ctx, plans[i], &res[i]);
+	if (!rc)
+		rc = hold(ctx, b, tp, entry, arg);
+	for (i = 0; i < nplan && !rc; i++)
+		rc = load_image(ctx, plans[i], tp, o, &res[i]);
+	for (i = 0; i < ndata && !rc; i++)
+		rc = write_checked(ctx, tp, data[i].addr, data[i].bytes,
+				   data[i].size, data[i].name);
+	for (i = 0; i < nplan && !rc; i++)
+		rc = write_params(ctx, plans[i], tp, &res[i]);
+	if (!rc)
+		rc = stage_and_release(ctx, b, entry, arg, argmask, tp, o,
+				       &res[0]);
+	return rc;
+}
+
+int cl_load(struct cl_ctx *ctx, struct cl_plan *plan, struct cl_tp *tp,
+	    const struct cl_load_opts *opts, struct cl_load_result *res)
+{
+	return cl_load_boot(ctx, &plan, 1, NULL, 0, plan->entry, plan->arg,
+			    plan->argmask, tp, opts, res);
 }
 
 void cl_load_result_free(struct cl_load_result *res)

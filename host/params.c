@@ -34,6 +34,10 @@ void cl_params_build(const struct cl_plan *p, uint32_t digest,
 		PUT(out, cmdline, p->cmdline_addr);
 		PUT(out, cmdline_size, p->cmdline_size);
 	}
+	PUT(out, initrd, p->initrd_addr);
+	PUT(out, initrd_size, p->initrd_size);
+	PUT(out, dtb, p->dtb_addr);
+	PUT(out, dtb_size, p->dtb_size);
 	PUT(out, platform_dtb, platform_dtb);
 	PUT(out, digest, digest);
 	PUT(out, digest_kind, CARDBOOT_DIGEST_CRC32);

@@ -36,33 +36,81 @@ static const struct cl_reserved *reserved_hit(const struct cl_board *b,
 	return NULL;
 }
 
-/* End of a reserved range or planned segment that [a, a+n) touches, or 0
- * when it is free. */
-static uint64_t busy_until(const struct cl_plan *p, uint64_t a, uint64_t n)
+/* What a search for free card memory must avoid, besides reserved ranges:
+ * ranges used by other images, this image's planned segments, and
+ * everything outside [lo, hi] (a placement note's limits). */
+struct space {
+	const struct cl_board *b;
+	const struct cl_range *busy;
+	unsigned nbusy;
+	const struct cl_plan_seg *seg;
+	unsigned nseg;
+	uint64_t lo, hi;
+};
+
+/* The first thing [a, a+n) runs into, as [*bs, *be); false when free. */
+static bool blocked(const struct space *sp, uint64_t a, uint64_t n,
+		    uint64_t *bs, uint64_t *be)
 {
-	const struct cl_reserved *r = reserved_hit(p->board, a, n);
+	const struct cl_reserved *r = reserved_hit(sp->b, a, n);
 	unsigned i;
 
-	if (r)
-		return r->addr + r->size;
-	for (i = 0; i < p->nseg; i++)
-		if (cl_overlap(a, n, p->seg[i].addr, p->seg[i].memsz))
-			return p->seg[i].addr + p->seg[i].memsz;
+	if (a < sp->lo) {
+		*bs = 0, *be = sp->lo;
+		return true;
+	}
+	if (a + n - 1 > sp->hi) {
+		*bs = sp->hi + 1, *be = UINT64_MAX;
+		return true;
+	}
+	if (r) {
+		*bs = r->addr, *be = r->addr + r->size;
+		return true;
+	}
+	for (i = 0; i < sp->nbusy; i++)
+		if (cl_overlap(a, n, sp->busy[i].addr, sp->busy[i].size)) {
+			*bs = sp->busy[i].addr;
+			*be = sp->busy[i].addr + sp->busy[i].size;
+			return true;
+		}
+	for (i = 0; i < sp->nseg; i++)
+		if (cl_overlap(a, n, sp->seg[i].addr, sp->seg[i].memsz)) {
+			*bs = sp->seg[i].addr;
+			*be = sp->seg[i].addr + sp->seg[i].memsz;
+			return true;
+		}
+	return false;
+}
+
+/* Largest y <= x with y % align == rem. */
+static int align_down_to(uint64_t x, uint64_t align, uint64_t rem,
+			 uint64_t *y)
+{
+	uint64_t v = (x & ~(align - 1)) | rem;
+
+	if (v > x) {
+		if (v < align)
+			return -1;
+		v -= align;
+	}
+	*y = v;
 	return 0;
 }
 
-/* Lowest address in the board's windows, taken in address order, where
- * [base, base+span) fits one window, base % align == rem and neither a
- * reserved range nor an already planned segment is touched. */
-static int find_slot(const struct cl_plan *p, uint64_t span, uint64_t align,
-		     uint64_t rem, uint64_t *base)
+/* Lowest (or highest) n bytes in the board's windows where the start is
+ * rem modulo align and nothing in sp is touched. */
+static int search(const struct space *sp, uint64_t n, uint64_t align,
+		  uint64_t rem, bool high, uint64_t *out)
 {
-	const struct cl_board *b = p->board;
-	unsigned order[CL_MAX_WINDOWS], i, j, n = b->nwin;
+	const struct cl_board *b = sp->b;
+	unsigned order[CL_MAX_WINDOWS], i, j, nw = b->nwin;
+	uint64_t bs, be;
 
-	for (i = 0; i < n; i++)
+	if (!n)
+		return -1;
+	for (i = 0; i < nw; i++)
 		order[i] = i;
-	for (i = 1; i < n; i++) /* insertion sort: at most 8 windows */
+	for (i = 1; i < nw; i++) /* insertion sort: at most 8 windows */
 		for (j = i; j > 0 && b->win[order[j]].addr <
 				     b->win[order[j - 1]].addr; j--) {
 			unsigned t = order[j];
@@ -70,23 +118,59 @@ static int find_slot(const struct cl_plan *p, uint64_t span, uint64_t align,
 			order[j] = order[j - 1];
 			order[j - 1] = t;
 		}
-	for (i = 0; i < n; i++) {
-		const struct cl_window *w = &b->win[order[i]];
-		uint64_t cand, end, wend = w->addr + w->size, until;
+	for (i = 0; i < nw; i++) {
+		const struct cl_window *w = &b->win[order[high ? nw - 1 - i : i]];
+		uint64_t cand, end, wend = w->addr + w->size;
 
+		if (high) {
+			if (w->size < n ||
+			    align_down_to(wend - n, align, rem, &cand))
+				continue;
+			while (cand >= w->addr) {
+				if (!blocked(sp, cand, n, &bs, &be)) {
+					*out = cand;
+					return 0;
+				}
+				if (bs < n + w->addr ||
+				    align_down_to(bs - n, align, rem, &cand))
+					break;
+			}
+			continue;
+		}
 		if (align_up_to(w->addr, align, rem, &cand))
 			continue;
-		while (!cl_add_ovf(cand, span, &end) && end <= wend) {
-			until = busy_until(p, cand, span);
-			if (!until) {
-				*base = cand;
+		while (!cl_add_ovf(cand, n, &end) && end <= wend) {
+			if (!blocked(sp, cand, n, &bs, &be)) {
+				*out = cand;
 				return 0;
 			}
-			if (align_up_to(until, align, rem, &cand))
+			if (be == UINT64_MAX ||
+			    align_up_to(be, align, rem, &cand))
 				break;
 		}
 	}
 	return -1;
+}
+
+int cl_find_free(const struct cl_board *b, const struct cl_range *busy,
+		 unsigned nbusy, uint64_t size, uint64_t align, bool high,
+		 uint64_t *out)
+{
+	const struct space sp = { .b = b, .busy = busy, .nbusy = nbusy,
+				  .hi = UINT64_MAX };
+
+	if (!cl_is_pow2(align))
+		return -1;
+	return search(&sp, size, align, 0, high, out);
+}
+
+/* Free space for plan p: other images' ranges and p's own segments. */
+static struct space plan_space(const struct cl_plan *p,
+			       const struct cl_plan_opts *o)
+{
+	return (struct space){ .b = p->board, .busy = o->busy,
+			       .nbusy = o->nbusy, .seg = p->seg,
+			       .nseg = p->nseg, .hi = UINT64_MAX };
 }
 
 /* Where the image's segments land: sets base, bias, placement. */
@@ -95,7 +179,7 @@ static int place(struct cl_ctx *ctx, struct cl_plan *p,
 {
 	const struct cl_image *img = p->img;
 	const struct cl_board *b = p->board;
-	uint64_t hi = 0, end, rem;
+	uint64_t top = 0, end, rem, lo = 0, hi = UINT64_MAX;
 	unsigned i;
 
 	p->link_base = UINT64_MAX;
@@ -106,12 +190,12 @@ static int place(struct cl_ctx *ctx, struct cl_plan *p,
 
 		if (a < p->link_base)
 			p->link_base = a;
-		if (a + s->memsz > hi) /* no wrap: checked in elf.c */
-			hi = a + s->memsz;
+		if (a + s->memsz > top) /* no wrap: checked in elf.c */
+			top = a + s->memsz;
 		if (s->align > p->align)
 			p->align = s->align;
 	}
-	p->span = hi - p->link_base;
+	p->span = top - p->link_base;
 	if (img->type != ET_DYN) {
 		if (o->has_base)
 			return cl_seterr(ctx, CL_E_USAGE,
@@ -122,28 +206,49 @@ static int place(struct cl_ctx *ctx, struct cl_plan *p,
 					      "fixed at p_paddr";
 		return 0;
 	}
+	if (img->has_placement) {
+		if (img->place_align > p->align)
+			p->align = img->place_align;
+		lo = img->place_min;
+		if (img->place_max)
+			hi = img->place_max;
+	}
 	rem = p->link_base & (p->align - 1);
 	if (o->has_base) {
 		if ((o->base & (p->align - 1)) != rem)
 			return cl_seterr(ctx, CL_E_PLACE,
 					 "--base 0x%" PRIx64 " breaks the "
 					 "image's alignment of 0x%" PRIx64
-					 " (largest p_align)", o->base,
-					 p->align);
+					 " (largest p_align or placement note)",
+					 o->base, p->align);
 		if (cl_add_ovf(o->base, p->span, &end))
 			return cl_seterr(ctx, CL_E_PLACE,
 					 "--base 0x%" PRIx64 " + span 0x%" PRIx64
 					 " wraps around", o->base, p->span);
+		if (o->base < lo || end - 1 > hi)
+			return cl_seterr(ctx, CL_E_PLACE, "--base 0x%" PRIx64
+					 " puts '%s' outside [0x%" PRIx64 ", 0x%"
+					 PRIx64 "], where its placement note "
+					 "allows it", o->base, img->path, lo,
+					 hi);
 		p->base = o->base;
 		p->placement = "at --base";
 	} else {
-		if (find_slot(p, p->span, p->align, rem, &p->base))
+		struct space sp = plan_space(p, o);
+
+		sp.lo = lo;
+		sp.hi = hi;
+		if (search(&sp, p->span, p->align, rem, false, &p->base))
 			return cl_seterr(ctx, CL_E_PLACE,
 					 "no room for '%s' (0x%" PRIx64 " bytes,"
-					 " aligned to 0x%" PRIx64 ") in any RAM "
+					 " aligned to 0x%" PRIx64 "%s) in any RAM "
 					 "window of board '%s'", img->path,
-					 p->span, p->align, b->name);
-		p->placement = "lowest free address";
+					 p->span, p->align, img->has_placement ?
+					 ", within its placement note" : "",
+					 b->name);
+		p->placement = img->has_placement ?
+			       "lowest free address its note allows" :
+			       "lowest free address";
 	}
 	p->bias = p->base - p->link_base;
 	return 0;
@@ -157,7 +262,8 @@ static int cmp_addr(const void *a, const void *b)
 }
 
 /* Every segment in one window, clear of reserved ranges and of each other. */
-static int check_segments(struct cl_ctx *ctx, struct cl_plan *p)
+static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
+			  const struct cl_plan_opts *o)
 {
 	const struct cl_board *b = p->board;
 	struct cl_plan_seg *sorted;
@@ -186,6 +292,16 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p)
 					 " overlaps reserved '%s' " RANGE,
 					 s->phidx, s->addr, end, r->name,
 					 r->addr, r->addr + r->size);
+		for (unsigned k = 0; k < o->nbusy; k++) {
+			const struct cl_range *u = &o->busy[k];
+
+			if (cl_overlap(s->addr, s->memsz, u->addr, u->size))
+				return cl_seterr(ctx, CL_E_PLACE, "segment %u "
+						 RANGE " of '%s' overlaps %s "
+						 RANGE, s->phidx, s->addr, end,
+						 p->img->path, u->name, u->addr,
+						 u->addr + u->size);
+		}
 	}
 	sorted = malloc(p->nseg * sizeof(*sorted));
 	if (!sorted)
@@ -259,6 +375,16 @@ static int check_machine(struct cl_ctx *ctx, const struct cl_image *img,
 				 cl_machine_name(img->machine, img->elfclass),
 				 b->name,
 				 cl_machine_name(b->machine, b->elfclass));
+	if (img->need_board[0] && strcmp(img->need_board, b->name))
+		return cl_seterr(ctx, CL_E_PLACE, "'%s' is for board '%s' (its "
+				 "cardload note), not '%s'", img->path,
+				 img->need_board, b->name);
+	if (img->need_machine[0] &&
+	    strcmp(img->need_machine, cl_machine_name(b->machine, b->elfclass)))
+		return cl_seterr(ctx, CL_E_PLACE, "'%s' needs machine '%s' (its "
+				 "cardload note); board '%s' is %s", img->path,
+				 img->need_machine, b->name,
+				 cl_machine_name(b->machine, b->elfclass));
 	if (b->endian && img->endian != b->endian)
 		return cl_seterr(ctx, CL_E_ELF, "'%s' is %s-endian but board "
 				 "'%s' is %s-endian", img->path,
@@ -300,6 +426,7 @@ static int place_params(struct cl_ctx *ctx, struct cl_plan *p)
 static int place_cmdline(struct cl_ctx *ctx, struct cl_plan *p,
 			 const struct cl_plan_opts *o)
 {
+	struct space sp;
 	size_t len;
 
 	if (!o->cmdline)
@@ -313,7 +440,8 @@ static int place_cmdline(struct cl_ctx *ctx, struct cl_plan *p,
 	if (len > CL_CMDLINE_MAX)
 		return cl_seterr(ctx, CL_E_USAGE, "--cmdline is %zu bytes; the "
 				 "limit is %d", len, CL_CMDLINE_MAX);
-	if (find_slot(p, len, 8, 0, &p->cmdline_addr))
+	sp = plan_space(p, o);
+	if (search(&sp, len, 8, 0, false, &p->cmdline_addr))
 		return cl_seterr(ctx, CL_E_PLACE, "no room for the command "
 				 "line (%zu bytes) on board '%s'", len,
 				 p->board->name);
@@ -346,7 +474,7 @@ static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 		};
 	}
 	p->nseg = img->nseg;
-	rc = check_segments(ctx, p);
+	rc = check_segments(ctx, p, o);
 	if (!rc)
 		rc = check_entry(ctx, p, o);
 	if (!rc)
@@ -375,7 +503,7 @@ static int plan_raw(struct cl_ctx *ctx, struct cl_plan *p,
 	p->span = img->size;
 	p->align = 1;
 	p->placement = "raw at --addr";
-	rc = check_segments(ctx, p);
+	rc = check_segments(ctx, p, o);
 	if (!rc)
 		rc = check_entry(ctx, p, o);
 	if (!rc)

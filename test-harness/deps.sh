@@ -6,7 +6,7 @@
 # fresh machines); as another user it only reports what is missing.
 set -eu
 
-PKGS="make gcc libc6-dev pkg-config libelf-dev zlib1g-dev libpci-dev
+PKGS="make gcc libc6-dev pkg-config libelf-dev zlib1g-dev libpci-dev libfdt-dev
       clang lld llvm python3 gzip qemu-system-misc
       qemu-system-x86 busybox-static cpio"
 

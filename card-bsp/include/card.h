@@ -73,6 +73,38 @@ uint32_t card_crc32(uint32_t crc, const void *buf, size_t len);
 /* card_crc32() over len zero bytes. */
 uint32_t card_crc32_zeros(uint32_t crc, uint64_t len);
 
+/* A read-only flattened device tree (DTB, version 17) reader (crt/fdt.c).
+ * `limit` is how many bytes at `fdt` may be read (say params->dtb_size):
+ * the header's totalsize must fit in it, and nothing outside the blob's
+ * structure and strings blocks is read. Functions return 0 or a negative
+ * CARD_FDT_ERR_*; card_fdt_strerror() names it. */
+#define CARD_FDT_MAGIC		0xd00dfeedu
+#define CARD_FDT_ERR_NOTFOUND	(-1)	/* no such node or property */
+#define CARD_FDT_ERR_BADMAGIC	(-2)
+#define CARD_FDT_ERR_BADVERSION	(-3)	/* version < 17 or last_comp > 17 */
+#define CARD_FDT_ERR_BADHEADER	(-4)	/* blocks outside totalsize */
+#define CARD_FDT_ERR_TOOBIG	(-5)	/* totalsize (or header) > limit */
+#define CARD_FDT_ERR_TRUNCATED	(-6)	/* runs off the structure block */
+#define CARD_FDT_ERR_BADSTRUCT	(-7)	/* bad token, nesting or name */
+#define CARD_FDT_ERR_BADVALUE	(-8)	/* not a 4- or 8-byte integer */
+#define CARD_FDT_ERR_BADPATH	(-9)	/* not absolute, or too deep */
+
+/* Check the header; *totalsize (if not NULL) gets the blob's size. */
+int card_fdt_check(const void *fdt, uint64_t limit, uint32_t *totalsize);
+
+/* Find property `name` of the node at absolute `path` ("/chosen"; a
+ * component without '@' also matches "name@unit"): *val points at its
+ * value inside the blob, *len is its length. With name NULL, only tells
+ * whether the node exists (*val = NULL). */
+int card_fdt_getprop(const void *fdt, uint64_t limit, const char *path,
+		     const char *name, const void **val, uint32_t *len);
+
+/* Big-endian cells; card_fdt_int() takes a 4- or 8-byte value. */
+uint32_t card_fdt_be32(const void *p);
+uint64_t card_fdt_be64(const void *p);
+int card_fdt_int(const void *val, uint32_t len, uint64_t *out);
+const char *card_fdt_strerror(int err);
+
 /* The freestanding C library subset the compiler may call on its own. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

@@ -135,6 +135,16 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
 /* desc: s64 offset of struct cardboot_params from the first byte of this
  * descriptor (position independent: a link-time constant) */
 #define CARDBOOT_NOTE_PARAMS    2
+/* desc: u64 align, u64 min, u64 max: where the image's lowest loaded byte
+ * may go (like Xen's PHYS32_RELOC): a multiple of align (a power of two,
+ * at least the largest p_align), at or above min, and the whole image at
+ * or below max (inclusive; 0 = no upper limit) */
+#define CARDBOOT_NOTE_PLACEMENT 3
+/* desc: NUL-terminated board name (boards/NAME.board) the image needs */
+#define CARDBOOT_NOTE_BOARD     4
+/* desc: NUL-terminated machine name ("riscv64") the image needs */
+#define CARDBOOT_NOTE_MACHINE   5
+#define CARDBOOT_NOTE_STR_MAX   48 /* bytes, NUL included */
 #define CARDBOOT_ABI_VERSION    1
 
 #ifdef __ASSEMBLER__
@@ -150,6 +160,13 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
 #define CARDBOOT_NOTE_PARAMS_ASM(sym)                                   \
 	CARDBOOT_NOTE_HEAD_(CARDBOOT_NOTE_PARAMS, 8);                   \
 	990: .quad sym - 990b; .popsection
+#define CARDBOOT_NOTE_PLACEMENT_ASM(align, min, max)                    \
+	CARDBOOT_NOTE_HEAD_(CARDBOOT_NOTE_PLACEMENT, 24);               \
+	.quad align; .quad min; .quad max; .popsection
+/* descsz must be the string's length + 1, e.g. 18 for "qemu-virt-riscv64" */
+#define CARDBOOT_NOTE_BOARD_ASM(name, descsz)                           \
+	CARDBOOT_NOTE_HEAD_(CARDBOOT_NOTE_BOARD, descsz);               \
+	.asciz name; .balign 4; .popsection
 #else
 #define CARDBOOT_STR_(x) #x
 #define CARDBOOT_STR(x) CARDBOOT_STR_(x)
@@ -166,6 +183,24 @@ _Static_assert(__builtin_offsetof(struct cardboot_mailbox, status) ==
 #define CARDBOOT_NOTE_PARAMS_C(sym)                                     \
 	__asm__(CARDBOOT_NOTE_HEAD_C_(CARDBOOT_NOTE_PARAMS, 8)           \
 		"990: .quad " #sym " - 990b\n.popsection")
+/*                       CARDBOOT_NOTE_PLACEMENT_C(0x200000, 0x80200000, 0);
+ * (numbers as literals: they are pasted into assembler) */
+#define CARDBOOT_NOTE_PLACEMENT_C(align, min, max)                      \
+	__asm__(CARDBOOT_NOTE_HEAD_C_(CARDBOOT_NOTE_PLACEMENT, 24)       \
+		".quad " #align "\n.quad " #min "\n.quad " #max            \
+		"\n.popsection")
+/*                       CARDBOOT_NOTE_BOARD_C("qemu-virt-riscv64");
+ *                       CARDBOOT_NOTE_MACHINE_C("riscv64"); */
+#define CARDBOOT_NOTE_STRING_C_(type, str)                              \
+	__asm__(".pushsection .note.cardload, \"a\", %note\n"            \
+		".balign 4\n.long " CARDBOOT_STR(CARDBOOT_NOTE_NAMESZ)    \
+		"\n.long 2f - 1f\n.long " CARDBOOT_STR(type)               \
+		"\n.asciz \"" CARDBOOT_NOTE_NAME "\"\n.balign 4\n"          \
+		"1: .asciz \"" str "\"\n2: .balign 4\n.popsection")
+#define CARDBOOT_NOTE_BOARD_C(name)                                     \
+	CARDBOOT_NOTE_STRING_C_(CARDBOOT_NOTE_BOARD, name)
+#define CARDBOOT_NOTE_MACHINE_C(name)                                   \
+	CARDBOOT_NOTE_STRING_C_(CARDBOOT_NOTE_MACHINE, name)
 #endif
 
 /* ---- boot-parameter block ------------------------------------------------ */

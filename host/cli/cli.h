@@ -25,6 +25,9 @@ struct cli {
 	bool dry_run, json, progress, no_progress;
 	bool wait;
 	unsigned wait_ms;
+	struct cl_boot_spec spec;    /* images, blobs, initrd, dtb, refs */
+	char *recipe_argv[256];      /* argv built from --recipe */
+	char recipe_store[16384];
 	int verbose;
 	/* state */
 	struct cl_board board;

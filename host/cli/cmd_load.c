@@ -21,9 +21,18 @@ static const char boot_usage[] =
 "      --base ADDR      place an ET_DYN image at ADDR (default: lowest fit)\n"
 "      --addr ADDR      load IMAGE as a raw binary at ADDR\n"
 "      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n"
-"      --entry ADDR     start at ADDR instead of the image's entry\n"
-"      --arg N=VALUE    argument register N (0..3) at entry\n"
-"      --cmdline TEXT   command line for the payload's parameter block\n"
+"      --entry ADDR     start at ADDR (or @imageN) instead of image 0's entry\n"
+"      --arg N=VALUE    argument register N (0..3): a number, or @dtb,\n"
+"                       @initrd, @params, @cmdline, @imageN, @NAME (a blob),\n"
+"                       @platform-dtb, @hartid\n"
+"      --cmdline TEXT   command line: parameter block and /chosen bootargs\n"
+"      --initrd FILE    initrd, placed by the board's rules (not unpacked)\n"
+"      --dtb FILE       device tree to patch (/chosen) and place\n"
+"      --dtb-from-card  patch the platform device tree the card announced\n"
+"      --set SYM=VALUE  write VALUE (or str:TEXT) into the payload's SYM\n"
+"      --image FILE[@ADDR]  another image in the same boot (repeatable)\n"
+"      --blob NAME=FILE[@ADDR]  opaque data in the same boot (repeatable)\n"
+"      --recipe FILE    read options from FILE (\"option value\" lines)\n"
 "      --max-size SIZE  cap on the decompressed image (default: board RAM)\n"
 "      --max-ratio N    cap on decompressed/compressed size (default 1024)\n"
 "  -n, --dry-run        print the plan, write nothing\n"
@@ -97,15 +106,76 @@ static int wait_status(struct cli *c, struct cl_tp *tp, struct json *j)
 	return rc;
 }
 
+/* The boot beyond image 0: images, data, entry and arguments. */
+static void json_boot(struct json *j, const struct cl_boot *bt)
+{
+	unsigned i;
+
+	json_obj(j, "boot");
+	json_hex(j, "entry", bt->entry);
+	json_arr(j, "args");
+	for (i = 0; i < 4; i++) {
+		if (bt->argmask >> i & 1)
+			json_hex(j, NULL, bt->arg[i]);
+		else
+			json_null(j, NULL);
+	}
+	json_end_arr(j);
+	json_arr(j, "images");
+	for (i = 0; i < bt->nimg; i++) {
+		const struct cl_plan *p = bt->plan[i];
+
+		json_obj(j, NULL);
+		json_str(j, "path", bt->img[i]->path);
+		json_hex(j, "base", p->base);
+		json_hex(j, "entry", p->entry);
+		json_hex(j, "span", p->span);
+		if (p->has_params)
+			json_hex(j, "params", p->params_addr);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_arr(j, "data");
+	for (i = 0; i < bt->ndata; i++) {
+		json_obj(j, NULL);
+		json_str(j, "name", bt->data[i].name);
+		json_hex(j, "addr", bt->data[i].addr);
+		json_u64(j, "size", bt->data[i].size);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_end_obj(j);
+}
+
+static void report_boot(const struct cl_boot *bt, FILE *f)
+{
+	unsigned i;
+
+	for (i = 1; i < bt->nimg; i++)
+		fprintf(f, "image %u   %s at 0x%" PRIx64 ", entry 0x%" PRIx64
+			"\n", i, bt->img[i]->path, bt->plan[i]->base,
+			bt->plan[i]->entry);
+	for (i = 0; i < bt->ndata; i++)
+		fprintf(f, "data      %s [0x%" PRIx64 ", 0x%" PRIx64 ")\n",
+			bt->data[i].name, bt->data[i].addr,
+			bt->data[i].addr + bt->data[i].size);
+	if (bt->nimg > 1 || bt->ndata || bt->entry != bt->plan[0]->entry)
+		fprintf(f, "start     0x%" PRIx64 "\n", bt->entry);
+	for (i = 0; i < 4; i++)
+		if (bt->argmask >> i & 1)
+			fprintf(f, "a%u        0x%" PRIx64 "\n", i, bt->arg[i]);
+}
+
 static int run_boot(struct cli *c, int argc, char **argv, bool load_only)
 {
-	struct cl_image *img = NULL;
-	struct cl_plan *plan = NULL;
-	struct cl_load_result res = { 0 };
+	struct cl_load_result res[CL_BOOT_MAX_IMAGES];
+	struct cl_boot *bt = NULL;
 	struct cl_tp *tp = NULL;
 	struct json j;
+	unsigned i;
 	int rc, exit_code = 0;
 
+	memset(res, 0, sizeof(res));
 	rc = cli_parse(c, argc, argv, boot_usage, 1);
 	if (!rc)
 		rc = cli_load_board(c);
@@ -113,20 +183,27 @@ static int run_boot(struct cli *c, int argc, char **argv, bool load_only)
 		return rc;
 	if (load_only)
 		c->lopts.no_start = true;
+	c->spec.board = &c->board;
+	c->spec.iopts = c->iopts;
+	c->spec.popts = c->popts;
 	json_init(&j, stdout);
 	if (c->json)
 		json_obj(&j, NULL);
-	rc = cl_image_open(c->ctx, c->image, &c->iopts, &img);
-	if (!rc && c->json)
-		json_image(&j, img);
+	/* the card is opened first unless this is a dry run that needs
+	 * nothing from it; planning only reads it */
+	if (!c->dry_run || c->spec.dtb_from_card)
+		rc = cl_open(c->ctx, &c->board, c->param, c->nparam, &tp);
 	if (!rc)
-		rc = cl_plan_make(c->ctx, img, &c->board, &c->popts, &plan);
+		rc = cl_boot_plan(c->ctx, &c->spec, tp, &bt);
 	if (!rc) {
-		if (c->json)
-			json_plan(&j, plan);
-		else if (c->dry_run || c->verbose) {
-			report_image(img, stdout);
-			report_plan(plan, stdout);
+		if (c->json) {
+			json_image(&j, bt->img[0]);
+			json_plan(&j, bt->plan[0]);
+			json_boot(&j, bt);
+		} else if (c->dry_run || c->verbose) {
+			report_image(bt->img[0], stdout);
+			report_plan(bt->plan[0], stdout);
+			report_boot(bt, stdout);
 		}
 	}
 	if (!rc && c->dry_run) {
@@ -134,21 +211,19 @@ static int run_boot(struct cli *c, int argc, char **argv, bool load_only)
 			printf("dry run: nothing written\n");
 		goto out;
 	}
-	if (!rc)
-		rc = cl_open(c->ctx, &c->board, c->param, c->nparam, &tp);
 	if (!rc && !c->no_progress &&
 	    (c->progress || isatty(STDERR_FILENO)) &&
-	    plan->load_bytes + plan->zero_bytes > (1u << 20))
+	    bt->plan[0]->load_bytes + bt->plan[0]->zero_bytes > (1u << 20))
 		cl_set_progress(c->ctx, cli_on_progress, c);
 	if (!rc)
-		rc = cl_load(c->ctx, plan, tp, &c->lopts, &res);
+		rc = cl_boot_load(c->ctx, bt, tp, &c->lopts, res);
 	if (!rc) {
 		if (c->json)
-			json_result(&j, plan, &res);
+			json_result(&j, bt->plan[0], &res[0]);
 		else
-			report_result(plan, &res, stdout);
+			report_result(bt->plan[0], &res[0], stdout);
 	}
-	if (!rc && c->wait && res.released)
+	if (!rc && c->wait && res[0].released)
 		rc = wait_status(c, tp, &j);
 out:
 	if (rc) {
@@ -161,9 +236,9 @@ out:
 		json_done(&j);
 	}
 	cl_close(tp);
-	cl_load_result_free(&res);
-	cl_plan_free(plan);
-	cl_image_free(img);
+	for (i = 0; i < CL_BOOT_MAX_IMAGES; i++)
+		cl_load_result_free(&res[i]);
+	cl_boot_free(bt);
 	return exit_code;
 }
 

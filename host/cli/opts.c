@@ -1,5 +1,6 @@
 /* opts.c - the options every cardload command shares, board lookup, and
  * turning library errors into messages and exit codes */
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
@@ -14,7 +15,8 @@
 enum {
 	OPT_BASE = 256, OPT_ADDR, OPT_ENTRY, OPT_ARG, OPT_USE_VADDR,
 	OPT_MAX_SIZE, OPT_MAX_RATIO, OPT_NO_START, OPT_JSON, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_CMDLINE, OPT_WAIT,
+	OPT_NO_PROGRESS, OPT_CMDLINE, OPT_WAIT, OPT_IMAGE, OPT_BLOB,
+	OPT_INITRD, OPT_DTB, OPT_DTB_FROM_CARD, OPT_SET, OPT_RECIPE,
 };
 
 static const struct option longopts[] = {
@@ -35,6 +37,13 @@ static const struct option longopts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "blob", required_argument, NULL, OPT_BLOB },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "dtb", required_argument, NULL, OPT_DTB },
+	{ "dtb-from-card", no_argument, NULL, OPT_DTB_FROM_CARD },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "recipe", required_argument, NULL, OPT_RECIPE },
 	{ "wait", optional_argument, NULL, OPT_WAIT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -68,19 +77,155 @@ static int number(struct cli *c, const char *opt, const char *s,
 }
 
 /* --arg N=VALUE: argument register N (0..3) gets VALUE. */
+/* --arg N=VALUE: argument register N (0..3) gets VALUE, a number or a
+ * reference such as @dtb resolved when the boot is planned. */
 static int parse_arg(struct cli *c, const char *s)
 {
 	char *end;
 	unsigned long n = strtoul(s, &end, 10);
-	uint64_t v;
 
 	if (end == s || *end != '=' || n > 3)
 		return cli_usage_error(c, "--arg '%s': want N=VALUE with N in "
 				       "0..3", s);
-	if (number(c, "--arg", end + 1, &v))
+	if (end[1] == '@') {
+		c->spec.arg_ref[n] = end + 1;
+		c->popts.argmask &= ~(1u << n);
+		return 0;
+	}
+	c->spec.arg_ref[n] = NULL;
+	if (number(c, "--arg", end + 1, &c->popts.arg[n]))
 		return CL_EXIT_USAGE;
-	c->popts.arg[n] = v;
 	c->popts.argmask |= 1u << n;
+	return 0;
+}
+
+/* FILE[@ADDR]: the last '@' followed by a number splits them. */
+static void split_at(char *s, bool *has, uint64_t *addr)
+{
+	char *at = strrchr(s, '@');
+
+	*has = false;
+	if (at && at != s && !cl_parse_num(at + 1, addr)) {
+		*at = 0;
+		*has = true;
+	}
+}
+
+static int add_image(struct cli *c, char *s)
+{
+	unsigned i = ++c->spec.nimage; /* slot 0 waits for the positional */
+
+	if (i >= CL_BOOT_MAX_IMAGES)
+		return cli_usage_error(c, "more than %d images",
+				       CL_BOOT_MAX_IMAGES - 1);
+	c->spec.image[i].path = s;
+	split_at(s, &c->spec.image[i].has_addr, &c->spec.image[i].addr);
+	return 0;
+}
+
+static int add_blob(struct cli *c, char *s)
+{
+	char *eq = strchr(s, '=');
+	unsigned i = c->spec.nblob;
+
+	if (!eq || eq == s || (size_t)(eq - s) >= CL_NAME_MAX)
+		return cli_usage_error(c, "--blob '%s': want NAME=FILE[@ADDR]",
+				       s);
+	if (i == CL_BOOT_MAX_DATA - 2)
+		return cli_usage_error(c, "too many --blob");
+	*eq = 0;
+	c->spec.blob[i].name = s;
+	c->spec.blob[i].path = eq + 1;
+	split_at(eq + 1, &c->spec.blob[i].has_addr, &c->spec.blob[i].addr);
+	c->spec.nblob++;
+	return 0;
+}
+
+/* --recipe FILE: lines "OPTION [VALUE]" (long options without dashes, '#'
+ * comments); the first "image" is the main image; paths relative to the
+ * recipe's directory. Expanded into argv ahead of the command line. */
+static int expand_recipe(struct cli *c, int *argc, char ***argv)
+{
+	const char *path = NULL, *slash;
+	size_t used = 0, dirlen;
+	int i, n = 0, keep = 1;
+	char line[1024];
+	FILE *f;
+
+	for (i = 1; i < *argc; i++)
+		if (!strncmp((*argv)[i], "--recipe=", 9))
+			path = (*argv)[i] + 9;
+		else if (!strcmp((*argv)[i], "--recipe") && i + 1 < *argc)
+			path = (*argv)[i + 1];
+	if (!path)
+		return 0;
+	f = fopen(path, "r");
+	if (!f)
+		return cli_usage_error(c, "cannot open recipe '%s': %s", path,
+				       strerror(errno));
+	slash = strrchr(path, '/');
+	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	c->recipe_argv[n++] = (*argv)[0];
+	while (fgets(line, sizeof(line), f)) {
+		char *k = line, *v, *e;
+		bool is_path;
+		int w;
+
+		while (*k == ' ' || *k == '\t')
+			k++;
+		e = k + strcspn(k, "#\r\n");
+		*e = 0;
+		while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = 0;
+		if (!*k)
+			continue;
+		v = k + strcspn(k, " \t");
+		if (*v) {
+			*v++ = 0;
+			v += strspn(v, " \t");
+		}
+		is_path = (!strcmp(k, "image") || !strcmp(k, "initrd") ||
+			   !strcmp(k, "dtb")) && *v != '/';
+		if (!strcmp(k, "blob") && strchr(v, '=') &&
+		    strchr(v, '=')[1] != '/')
+			is_path = true; /* NAME=FILE: insert the dir after = */
+		if (n > 250) {
+			fclose(f);
+			return cli_usage_error(c, "recipe '%s' is too long",
+					       path);
+		}
+		if (!strcmp(k, "image") && keep) { /* the main image */
+			keep = 0;
+			w = snprintf(c->recipe_store + used,
+				     sizeof(c->recipe_store) - used, "%.*s%s",
+				     is_path ? (int)dirlen : 0, path, v);
+		} else if (!strcmp(k, "blob") && is_path) {
+			char *eq = strchr(v, '=');
+
+			w = snprintf(c->recipe_store + used,
+				     sizeof(c->recipe_store) - used,
+				     "--blob=%.*s%.*s%s", (int)(eq - v + 1), v,
+				     (int)dirlen, path, eq + 1);
+		} else {
+			w = snprintf(c->recipe_store + used,
+				     sizeof(c->recipe_store) - used, "--%s%s%.*s%s",
+				     k, *v ? "=" : "", is_path ? (int)dirlen : 0,
+				     path, v);
+		}
+		if (w < 0 || (size_t)w >= sizeof(c->recipe_store) - used) {
+			fclose(f);
+			return cli_usage_error(c, "recipe '%s' is too long",
+					       path);
+		}
+		c->recipe_argv[n++] = c->recipe_store + used;
+		used += (size_t)w + 1;
+	}
+	fclose(f);
+	for (i = 1; i < *argc && n < 255; i++)
+		c->recipe_argv[n++] = (*argv)[i];
+	c->recipe_argv[n] = NULL;
+	*argc = n;
+	*argv = c->recipe_argv;
 	return 0;
 }
 
@@ -115,6 +260,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 	uint64_t v;
 	int opt, rc = 0;
 
+	rc = expand_recipe(c, &argc, &argv);
+	if (rc)
+		return rc;
 	optind = 1;
 	while (!rc && (opt = getopt_long(argc, argv, "b:O:s:d:nvh", longopts,
 					 NULL)) != -1) {
@@ -132,9 +280,25 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 			c->iopts.raw = true;
 			break;
 		case OPT_ENTRY:
+			if (optarg[0] == '@') {
+				c->spec.entry_ref = optarg;
+				break;
+			}
 			rc = number(c, "--entry", optarg, &c->popts.entry);
 			c->popts.has_entry = true;
 			break;
+		case OPT_IMAGE: rc = add_image(c, optarg); break;
+		case OPT_BLOB: rc = add_blob(c, optarg); break;
+		case OPT_INITRD: c->spec.initrd = optarg; break;
+		case OPT_DTB: c->spec.dtb = optarg; break;
+		case OPT_DTB_FROM_CARD: c->spec.dtb_from_card = true; break;
+		case OPT_SET:
+			if (c->spec.nset == CL_MAX_SETS)
+				rc = cli_usage_error(c, "too many --set");
+			else
+				c->spec.set[c->spec.nset++] = optarg;
+			break;
+		case OPT_RECIPE: break; /* expanded above */
 		case OPT_ARG: rc = parse_arg(c, optarg); break;
 		case OPT_USE_VADDR: c->popts.use_vaddr = true; break;
 		case OPT_MAX_SIZE:
@@ -175,6 +339,13 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 		return rc;
 	if (want_image && optind < argc)
 		c->image = argv[optind++];
+	if (c->image) {
+		c->spec.image[0].path = c->image;
+		c->spec.nimage++;
+	} else if (c->spec.nimage) {
+		return cli_usage_error(c, "--image adds images to a main "
+				       "IMAGE; give the main image first");
+	}
 	if (want_image == 1 && !c->image)
 		return cli_usage_error(c, "no image given");
 	if (optind < argc)
