@@ -55,6 +55,8 @@ void report_result(const struct cl_plan *p, const struct cl_load_result *r,
 		   FILE *f);
 void json_image(struct json *j, const struct cl_image *img);
 void json_plan(struct json *j, const struct cl_plan *p);
+void json_args(struct json *j, const char *key, uint32_t mask,
+	       const uint64_t *arg);
 void json_result(struct json *j, const struct cl_plan *p,
 		 const struct cl_load_result *r);
 

@@ -113,14 +113,7 @@ static void json_boot(struct json *j, const struct cl_boot *bt)
 
 	json_obj(j, "boot");
 	json_hex(j, "entry", bt->entry);
-	json_arr(j, "args");
-	for (i = 0; i < 4; i++) {
-		if (bt->argmask >> i & 1)
-			json_hex(j, NULL, bt->arg[i]);
-		else
-			json_null(j, NULL);
-	}
-	json_end_arr(j);
+	json_args(j, "args", bt->argmask, bt->arg);
 	json_arr(j, "images");
 	for (i = 0; i < bt->nimg; i++) {
 		const struct cl_plan *p = bt->plan[i];
@@ -330,14 +323,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	json_u64(&j, "hartid", st.hartid);
 	json_hex(&j, "platform_dtb", st.platform_dtb);
 	json_hex(&j, "entry", st.entry);
-	json_arr(&j, "args");
-	for (i = 0; i < CARDBOOT_NARGS; i++) {
-		if (st.argmask >> i & 1)
-			json_hex(&j, NULL, st.arg[i]);
-		else
-			json_null(&j, NULL);
-	}
-	json_end_arr(&j);
+	json_args(&j, "args", st.argmask, st.arg);
 	json_hex(&j, "status", st.status);
 	json_end_obj(&j);
 	json_done(&j);

@@ -160,6 +160,22 @@ void json_image(struct json *j, const struct cl_image *img)
 	json_end_obj(j);
 }
 
+/* Argument registers: hex strings, null when not set. */
+void json_args(struct json *j, const char *key, uint32_t mask,
+	       const uint64_t *arg)
+{
+	unsigned i;
+
+	json_arr(j, key);
+	for (i = 0; i < 4; i++) {
+		if (mask >> i & 1)
+			json_hex(j, NULL, arg[i]);
+		else
+			json_null(j, NULL);
+	}
+	json_end_arr(j);
+}
+
 void json_plan(struct json *j, const struct cl_plan *p)
 {
 	unsigned i;
@@ -200,14 +216,7 @@ void json_plan(struct json *j, const struct cl_plan *p)
 	}
 	json_u64(j, "relocations", p->npatch);
 	json_str(j, "relocation_tables", p->reloc_kind);
-	json_arr(j, "args");
-	for (i = 0; i < 4; i++) {
-		if (p->argmask >> i & 1)
-			json_hex(j, NULL, p->arg[i]);
-		else
-			json_null(j, NULL);
-	}
-	json_end_arr(j);
+	json_args(j, "args", p->argmask, p->arg);
 	json_end_obj(j);
 }
 

@@ -2,8 +2,8 @@
  *
  * A header-only builder: describe the image (class, byte order, machine,
  * type, entry, PT_LOAD segments, an optional PT_DYNAMIC with relocation
- * tables, an optional PT_NOTE) in a struct egen_spec and egen_build() returns
- * a malloc'd buffer holding it. Every field is written by hand in the chosen
+ * tables, an optional PT_NOTE, an optional symbol table) in a struct
+ * egen_spec and egen_build() returns a malloc'd buffer holding it. Every field is written by hand in the chosen
  * byte order; libelf is not used, so the tests never share its view of the
  * format with the library under test.
  *
@@ -12,7 +12,12 @@
  *   user segments (p_offset congruent to p_vaddr modulo p_align, capped),
  *   the "dynamic segment": an R PT_LOAD holding .dynamic, then the RELA/REL,
  *     RELR and JMPREL tables (DT_* values are virtual addresses in it),
- *   the note, the section headers (only when asked).
+ *   the note (one note, or notes_raw: several built with egen_note()),
+ *   .shstrtab, .symtab and .strtab (with nsym), the section headers (only
+ *   when asked or when there are symbols).
+ *
+ * Sections with symbols: [0] SHT_NULL, [1] .shstrtab, [2] .symtab (sh_link
+ * 3), [3] .strtab. Symbols are STB_GLOBAL, defined in SHN_ABS unless undef.
  *
  * Program header order: user PT_LOADs (seg[0..nseg-1]), then the dynamic
  * segment's PT_LOAD and PT_DYNAMIC, then PT_NOTE, then pad_phdrs PT_NULLs.
@@ -39,6 +44,10 @@
 #define EGEN_DT_RELR 36
 #define EGEN_DT_RELRENT 37
 
+/* .shstrtab contents: names at 1, then (with symbols) 11 and 19 */
+#define EGEN_SHSTR "\0.shstrtab"
+#define EGEN_SHSTR_SYM "\0.shstrtab\0.symtab\0.strtab"
+
 struct egen_seg {            /* one PT_LOAD */
 	uint64_t vaddr, paddr;   /* both written as given */
 	uint64_t filesz, memsz, align;
@@ -61,6 +70,13 @@ struct egen_rel {
 struct egen_dyn {
 	int64_t tag;
 	uint64_t val;
+};
+
+struct egen_sym {            /* one .symtab entry after the null symbol */
+	const char *name;
+	uint64_t value, size;
+	uint8_t type;            /* STT_OBJECT, STT_FUNC, ... (0: STT_NOTYPE) */
+	bool undef;              /* st_shndx SHN_UNDEF instead of SHN_ABS */
 };
 
 struct egen_spec {
@@ -101,6 +117,15 @@ struct egen_spec {
 	/* section headers: SHT_NULL and .shstrtab */
 	bool shdrs;
 	bool xnum;               /* e_phnum = PN_XNUM, real count in sh_info */
+
+	/* with note: the PT_NOTE holds these bytes instead of the one note
+	 * above (several notes, or hand-made headers; see egen_note()) */
+	const void *notes_raw;
+	uint32_t notes_raw_len;
+
+	/* a symbol table (.symtab and .strtab; implies section headers) */
+	unsigned nsym;
+	const struct egen_sym *sym;
 };
 
 struct egen_layout {
@@ -120,6 +145,9 @@ struct egen_layout {
 	uint64_t shstr_off, shoff;
 	unsigned shnum;
 	uint64_t size;           /* whole file */
+	/* with nsym */
+	uint64_t shstr_size, sym_off, sym_size, symstr_off, symstr_size;
+	size_t syment;
 };
 
 /* ---- byte order ---------------------------------------------------------- */
@@ -348,16 +376,29 @@ EGEN_FN void egen_layout(const struct egen_spec *s, struct egen_layout *l)
 
 		l->note_ph = (int)ph++;
 		l->note_off = egen_align_up(cur, 4);
-		l->note_size = 12 + egen_align_up(namesz, 4) +
+		l->note_size = s->notes_raw ? s->notes_raw_len :
+			       12 + egen_align_up(namesz, 4) +
 			       egen_align_up(s->note_desclen, 4);
 		cur = l->note_off + l->note_size;
 	}
-	if (s->shdrs || s->xnum) {
+	l->syment = is64 ? 24 : 16;
+	if (s->shdrs || s->xnum || s->nsym) {
 		l->shstr_off = cur;
-		cur += sizeof("\0.shstrtab");
+		l->shstr_size = s->nsym ? sizeof(EGEN_SHSTR_SYM) :
+					  sizeof(EGEN_SHSTR);
+		cur += l->shstr_size;
+		if (s->nsym) {
+			l->sym_off = egen_align_up(cur, 8);
+			l->sym_size = (uint64_t)(s->nsym + 1) * l->syment;
+			l->symstr_off = l->sym_off + l->sym_size;
+			l->symstr_size = 1;
+			for (i = 0; i < s->nsym; i++)
+				l->symstr_size += strlen(s->sym[i].name) + 1;
+			cur = l->symstr_off + l->symstr_size;
+		}
 		l->shoff = egen_align_up(cur, 8);
-		l->shnum = 2;
-		cur = l->shoff + 2 * (is64 ? 64 : 40);
+		l->shnum = s->nsym ? 4 : 2;
+		cur = l->shoff + l->shnum * (is64 ? 64 : 40);
 	}
 	l->size = cur;
 }
@@ -616,14 +657,101 @@ EGEN_FN void egen_write_note(uint8_t *buf, const struct egen_spec *s,
 		       s->note_desclen);
 }
 
+/* One note (header, name, descriptor, 4-byte padding) at out, in the given
+ * byte order; returns its size. out may be NULL to measure. */
+EGEN_FN size_t egen_note(uint8_t *out, int endian, const char *name,
+			 uint32_t type, const void *desc, uint32_t desclen)
+{
+	size_t namesz = name ? strlen(name) + 1 : 0;
+	size_t size = 12 + egen_align_up(namesz, 4) + egen_align_up(desclen, 4);
+
+	if (!out)
+		return size;
+	memset(out, 0, size);
+	egen_put32(out, endian, (uint32_t)namesz);
+	egen_put32(out + 4, endian, desclen);
+	egen_put32(out + 8, endian, type);
+	if (namesz)
+		memcpy(out + 12, name, namesz);
+	if (desclen)
+		memcpy(out + 12 + egen_align_up(namesz, 4), desc, desclen);
+	return size;
+}
+
+/* One section header (64- or 32-bit layout). */
+EGEN_FN void egen_shdr(uint8_t *p, const struct egen_spec *s, uint32_t name,
+		       uint32_t type, uint64_t off, uint64_t size,
+		       uint32_t link, uint32_t info, uint64_t align,
+		       uint64_t entsize)
+{
+	int e = s->endian;
+
+	if (s->elfclass == ELFCLASS64) {
+		egen_put32(p + 0, e, name);
+		egen_put32(p + 4, e, type);
+		egen_put64(p + 24, e, off);
+		egen_put64(p + 32, e, size);
+		egen_put32(p + 40, e, link);
+		egen_put32(p + 44, e, info);
+		egen_put64(p + 48, e, align);
+		egen_put64(p + 56, e, entsize);
+	} else {
+		egen_put32(p + 0, e, name);
+		egen_put32(p + 4, e, type);
+		egen_put32(p + 16, e, (uint32_t)off);
+		egen_put32(p + 20, e, (uint32_t)size);
+		egen_put32(p + 24, e, link);
+		egen_put32(p + 28, e, info);
+		egen_put32(p + 32, e, (uint32_t)align);
+		egen_put32(p + 36, e, (uint32_t)entsize);
+	}
+}
+
+/* .symtab (null symbol first), .strtab and their section headers. */
+EGEN_FN void egen_write_symtab(uint8_t *buf, const struct egen_spec *s,
+			       const struct egen_layout *l)
+{
+	size_t shent = s->elfclass == ELFCLASS64 ? 64 : 40;
+	uint64_t name = 1;
+	unsigned i;
+	int e = s->endian;
+
+	for (i = 0; i < s->nsym; i++) {
+		const struct egen_sym *y = &s->sym[i];
+		uint8_t *p = buf + l->sym_off + (i + 1) * l->syment;
+		uint8_t info = (uint8_t)(STB_GLOBAL << 4 | (y->type & 0xf));
+		uint16_t shndx = y->undef ? SHN_UNDEF : SHN_ABS;
+
+		memcpy(buf + l->symstr_off + name, y->name,
+		       strlen(y->name) + 1);
+		egen_put32(p, e, (uint32_t)name);
+		if (s->elfclass == ELFCLASS64) {
+			p[4] = info;
+			egen_put16(p + 6, e, shndx);
+			egen_put64(p + 8, e, y->value);
+			egen_put64(p + 16, e, y->size);
+		} else {
+			egen_put32(p + 4, e, (uint32_t)y->value);
+			egen_put32(p + 8, e, (uint32_t)y->size);
+			p[12] = info;
+			egen_put16(p + 14, e, shndx);
+		}
+		name += strlen(y->name) + 1;
+	}
+	egen_shdr(buf + l->shoff + 2 * shent, s, 11, SHT_SYMTAB, l->sym_off,
+		  l->sym_size, 3, 1, 8, l->syment);
+	egen_shdr(buf + l->shoff + 3 * shent, s, 19, SHT_STRTAB,
+		  l->symstr_off, l->symstr_size, 0, 0, 1, 0);
+}
+
 EGEN_FN void egen_write_shdrs(uint8_t *buf, const struct egen_spec *s,
 			      const struct egen_layout *l)
 {
-	static const char strtab[] = "\0.shstrtab";
+	static const char strtab[] = EGEN_SHSTR_SYM;
 	uint8_t *sh0 = buf + l->shoff, *sh1;
 	int e = s->endian;
 
-	memcpy(buf + l->shstr_off, strtab, sizeof(strtab));
+	memcpy(buf + l->shstr_off, strtab, l->shstr_size);
 	if (s->elfclass == ELFCLASS64) {
 		sh1 = sh0 + 64;
 		if (s->xnum)
@@ -631,7 +759,7 @@ EGEN_FN void egen_write_shdrs(uint8_t *buf, const struct egen_spec *s,
 		egen_put32(sh1 + 0, e, 1);             /* sh_name */
 		egen_put32(sh1 + 4, e, SHT_STRTAB);
 		egen_put64(sh1 + 24, e, l->shstr_off);
-		egen_put64(sh1 + 32, e, sizeof(strtab));
+		egen_put64(sh1 + 32, e, l->shstr_size);
 		egen_put64(sh1 + 48, e, 1);
 	} else {
 		sh1 = sh0 + 40;
@@ -640,9 +768,11 @@ EGEN_FN void egen_write_shdrs(uint8_t *buf, const struct egen_spec *s,
 		egen_put32(sh1 + 0, e, 1);
 		egen_put32(sh1 + 4, e, SHT_STRTAB);
 		egen_put32(sh1 + 16, e, (uint32_t)l->shstr_off);
-		egen_put32(sh1 + 20, e, sizeof(strtab));
+		egen_put32(sh1 + 20, e, (uint32_t)l->shstr_size);
 		egen_put32(sh1 + 32, e, 1);
 	}
+	if (s->nsym)
+		egen_write_symtab(buf, s, l);
 }
 
 /* Build the image; *len gets its size. Free the result with free(). */
@@ -687,13 +817,44 @@ EGEN_FN uint8_t *egen_build(const struct egen_spec *s, size_t *len)
 	if (s->note) {
 		egen_phdr(buf + l.phoff + ph++ * l.phentsize, s, PT_NOTE, PF_R,
 			  l.note_off, 0, 0, l.note_size, l.note_size, 4);
-		egen_write_note(buf, s, &l);
+		if (s->notes_raw)
+			memcpy(buf + l.note_off, s->notes_raw, l.note_size);
+		else
+			egen_write_note(buf, s, &l);
 	}
 	/* pad_phdrs: PT_NULL entries are all zeros already */
 	if (l.shnum)
 		egen_write_shdrs(buf, s, &l);
 	*len = (size_t)l.size;
 	return buf;
+}
+
+/* The small image several tests load: ET_DYN riscv64 linked at 0, RX text
+ * [0, 0x800) as a byte ramp from 0x11, RW data [0x1000, 0x1100) of 0x22
+ * holding two R_RISCV_RELATIVE pointers (at 0x1008 -> +0x40, 0x1010 ->
+ * +0x1000), bss up to 0xa000, entry 0x10. */
+EGEN_FN uint8_t *egen_sample_dyn(size_t *len)
+{
+	static const struct egen_seg seg[] = {
+		{ .vaddr = 0, .paddr = 0, .filesz = 0x800, .memsz = 0x800,
+		  .align = 0x1000, .flags = PF_R | PF_X, .fill = 0x11,
+		  .ramp = true },
+		{ .vaddr = 0x1000, .paddr = 0x1000, .filesz = 0x100,
+		  .memsz = 0x9000, .align = 0x1000, .flags = PF_R | PF_W,
+		  .fill = 0x22 },
+	};
+	static const struct egen_rel rel[] = {
+		{ .offset = 0x1008, .type = 3, .addend = 0x40 },
+		{ .offset = 0x1010, .type = 3, .addend = 0x1000 },
+	};
+	const struct egen_spec spec = {
+		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
+		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x10,
+		.nseg = 2, .seg = seg, .dynamic = true, .relfmt = EGEN_RELA,
+		.nrel = 2, .rel = rel,
+	};
+
+	return egen_build(&spec, len);
 }
 
 #endif /* CL_ELFGEN_H */

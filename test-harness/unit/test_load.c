@@ -34,30 +34,6 @@ static uint64_t mb64(unsigned off)
 	return ram_le(MB + off, 8);
 }
 
-/* ET_DYN riscv64: RX text, RW data holding two RELATIVE pointers, bss. */
-static uint8_t *image(size_t *len)
-{
-	static const struct egen_seg seg[] = {
-		{ .vaddr = 0, .paddr = 0, .filesz = 0x800, .memsz = 0x800,
-		  .align = 0x1000, .flags = PF_R | PF_X, .fill = 0x11,
-		  .ramp = true },
-		{ .vaddr = 0x1000, .paddr = 0x1000, .filesz = 0x100,
-		  .memsz = 0x9000, .align = 0x1000, .flags = PF_R | PF_W,
-		  .fill = 0x22 },
-	};
-	static const struct egen_rel rel[] = {
-		{ .offset = 0x1008, .type = 3, .addend = 0x40 },
-		{ .offset = 0x1010, .type = 3, .addend = 0x1000 },
-	};
-	const struct egen_spec spec = {
-		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
-		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x10,
-		.nseg = 2, .seg = seg, .dynamic = true, .relfmt = EGEN_RELA,
-		.nrel = 2, .rel = rel,
-	};
-
-	return egen_build(&spec, len);
-}
 
 struct run {
 	struct cl_image *img;
@@ -75,7 +51,7 @@ static void run_load(struct run *r, const char *fk, const char *fv,
 	struct cl_load_opts lo = { .no_start = no_start };
 	struct cl_param p[2] = { { "mem.path", ram_path }, { fk, fv } };
 	size_t len;
-	uint8_t *buf = image(&len);
+	uint8_t *buf = egen_sample_dyn(&len);
 
 	memset(r, 0, sizeof(*r));
 	r->rc = cl_image_from_memory(ctx, "t.elf", buf, len, NULL, &r->img);

@@ -523,31 +523,6 @@ static void test_open(void)
 
 /* ---- cl_load over the fake card ---------------------------------------- */
 
-/* ET_DYN riscv64: RX text, RW data holding two RELATIVE pointers, bss
- * (as test_load.c) */
-static uint8_t *image(size_t *len)
-{
-	static const struct egen_seg seg[] = {
-		{ .vaddr = 0, .paddr = 0, .filesz = 0x800, .memsz = 0x800,
-		  .align = 0x1000, .flags = PF_R | PF_X, .fill = 0x11,
-		  .ramp = true },
-		{ .vaddr = 0x1000, .paddr = 0x1000, .filesz = 0x100,
-		  .memsz = 0x9000, .align = 0x1000, .flags = PF_R | PF_W,
-		  .fill = 0x22 },
-	};
-	static const struct egen_rel rel[] = {
-		{ .offset = 0x1008, .type = 3, .addend = 0x40 },
-		{ .offset = 0x1010, .type = 3, .addend = 0x1000 },
-	};
-	const struct egen_spec spec = {
-		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
-		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x10,
-		.nseg = 2, .seg = seg, .dynamic = true, .relfmt = EGEN_RELA,
-		.nrel = 2, .rel = rel,
-	};
-
-	return egen_build(&spec, len);
-}
 
 static uint64_t bar2_le(uint64_t card, unsigned n)
 {
@@ -576,7 +551,7 @@ static void load_with(unsigned width, bool wc)
 	bar = malloc(MiB);
 	memset(bar, 0xff, MiB);
 	fake_write(dir, "0000:00:04.0", "resource2", 0, bar, MiB);
-	buf = image(&len);
+	buf = egen_sample_dyn(&len);
 	rc = cl_image_from_memory(ctx, "t.elf", buf, len, NULL, &img);
 	free(buf);
 	if (!rc)
