@@ -113,6 +113,10 @@ int cl_plan_set(struct cl_ctx *ctx, struct cl_plan *p, const char *spec)
 	memset(set, 0, sizeof(*set));
 	nlen = (size_t)(eq - spec);
 	memcpy(set->name, spec, nlen);
+	for (unsigned i = 0; i < p->nset; i++)
+		if (!strcmp(p->set[i].name, set->name))
+			return cl_seterr(ctx, CL_E_USAGE, "--set %s given twice",
+					 set->name);
 	rc = lookup(ctx, p->img, set->name, &v, &size);
 	if (rc)
 		return rc;

@@ -153,6 +153,11 @@ do_start() { # DIR [NAME]
 		fi
 		sleep 0.02
 	done
+	# QMP answers only once the machine is built: its DTB is in RAM
+	if ! qmp "$dir" query-status >/dev/null; then
+		do_stop "$dir"
+		die "QEMU did not answer on '$qmp'"
+	fi
 	trap - INT TERM HUP
 	return 0
 }

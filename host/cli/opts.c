@@ -1,5 +1,6 @@
 /* opts.c - the options every cardload command shares, board lookup, and
  * turning library errors into messages and exit codes */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -123,6 +124,37 @@ static int add_image(struct cli *c, char *s)
 	return 0;
 }
 
+/* An option that may be given once. */
+static int once(struct cli *c, const char *opt, const void *prev)
+{
+	return prev ? cli_usage_error(c, "%s given twice", opt) : 0;
+}
+
+/* Blob names: [A-Za-z0-9._-]+, unique, and not a name @references use for
+ * something else. */
+static int blob_name_ok(struct cli *c, const char *name, size_t len)
+{
+	static const char *const words[] = { "dtb", "initrd", "params",
+		"cmdline", "platform-dtb", "hartid" };
+	unsigned i;
+	size_t k;
+
+	for (k = 0; k < len; k++)
+		if (!isalnum((unsigned char)name[k]) && !strchr("._-", name[k]))
+			return 0;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == len && !strncmp(name, words[i], len))
+			return 0;
+	if (len > 5 && !strncmp(name, "image", 5) &&
+	    strspn(name + 5, "0123456789") == len - 5)
+		return 0;
+	for (i = 0; i < c->spec.nblob; i++)
+		if (strlen(c->spec.blob[i].name) == len &&
+		    !strncmp(c->spec.blob[i].name, name, len))
+			return 0;
+	return 1;
+}
+
 static int add_blob(struct cli *c, char *s)
 {
 	char *eq = strchr(s, '=');
@@ -131,6 +163,12 @@ static int add_blob(struct cli *c, char *s)
 	if (!eq || eq == s || (size_t)(eq - s) >= CL_NAME_MAX)
 		return cli_usage_error(c, "--blob '%s': want NAME=FILE[@ADDR]",
 				       s);
+	if (!blob_name_ok(c, s, (size_t)(eq - s)))
+		return cli_usage_error(c, "--blob '%.*s': a blob name is "
+				       "letters, digits, '.', '_', '-', not "
+				       "used twice and not dtb, initrd, params,"
+				       " cmdline, platform-dtb, hartid or "
+				       "imageN", (int)(eq - s), s);
 	if (i == CL_BOOT_MAX_DATA - 2)
 		return cli_usage_error(c, "too many --blob");
 	*eq = 0;
@@ -148,8 +186,8 @@ static int expand_recipe(struct cli *c, int *argc, char ***argv)
 {
 	const char *path = NULL, *slash;
 	size_t used = 0, dirlen;
-	int i, n = 0, keep = 1;
-	char line[1024];
+	int i, n = 0, keep = 1, lineno = 0;
+	char line[4096];
 	FILE *f;
 
 	for (i = 1; i < *argc; i++)
@@ -171,9 +209,20 @@ static int expand_recipe(struct cli *c, int *argc, char ***argv)
 		bool is_path;
 		int w;
 
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fclose(f);
+			return cli_usage_error(c, "recipe '%s' line %d is longer "
+					       "than %zu bytes", path, lineno,
+					       sizeof(line) - 2);
+		}
 		while (*k == ' ' || *k == '\t')
 			k++;
-		e = k + strcspn(k, "#\r\n");
+		/* '#' starts a comment at the start or after white space */
+		for (e = k; *e && *e != '\r' && *e != '\n'; e++)
+			if (*e == '#' && (e == k || e[-1] == ' ' ||
+					  e[-1] == '\t'))
+				break;
 		*e = 0;
 		while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
 			*--e = 0;
@@ -289,9 +338,19 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 			break;
 		case OPT_IMAGE: rc = add_image(c, optarg); break;
 		case OPT_BLOB: rc = add_blob(c, optarg); break;
-		case OPT_INITRD: c->spec.initrd = optarg; break;
-		case OPT_DTB: c->spec.dtb = optarg; break;
-		case OPT_DTB_FROM_CARD: c->spec.dtb_from_card = true; break;
+		case OPT_INITRD:
+			rc = once(c, "--initrd", c->spec.initrd);
+			c->spec.initrd = optarg;
+			break;
+		case OPT_DTB:
+			rc = once(c, "--dtb", c->spec.dtb);
+			c->spec.dtb = optarg;
+			break;
+		case OPT_DTB_FROM_CARD:
+			rc = once(c, "--dtb-from-card",
+				  c->spec.dtb_from_card ? "" : NULL);
+			c->spec.dtb_from_card = true;
+			break;
 		case OPT_SET:
 			if (c->spec.nset == CL_MAX_SETS)
 				rc = cli_usage_error(c, "too many --set");
@@ -316,7 +375,10 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 		case OPT_JSON: c->json = true; break;
 		case OPT_PROGRESS: c->progress = true; break;
 		case OPT_NO_PROGRESS: c->no_progress = true; break;
-		case OPT_CMDLINE: c->popts.cmdline = optarg; break;
+		case OPT_CMDLINE:
+			rc = once(c, "--cmdline", c->popts.cmdline);
+			c->popts.cmdline = optarg;
+			break;
 		case OPT_WAIT:
 			c->wait = true;
 			v = 30;
@@ -351,6 +413,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 	if (optind < argc)
 		return cli_usage_error(c, "unexpected argument '%s'",
 				       argv[optind]);
+	if (c->spec.dtb && c->spec.dtb_from_card)
+		return cli_usage_error(c, "--dtb and --dtb-from-card: give one");
 	if (c->popts.has_base && c->iopts.raw)
 		return cli_usage_error(c, "--base is for ET_DYN images, --addr "
 				       "for raw binaries; give one");

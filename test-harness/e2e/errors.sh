@@ -98,6 +98,33 @@ expect_error "unknown -O key" 2 "mem.frobnicate" \
 expect_error "unknown option" 2 "--frobnicate" \
 	$(boot) --frobnicate "$P/riscv64-dyn.elf.gz"
 
+# Boot descriptions that contradict themselves (2), refused before any
+# write. CHECK carries a parameter block and patchable symbols.
+CHECK=$BUILD_DIR/card-bsp/check-dyn.elf.gz
+echo data >"$T/blob.bin"
+expect_error "--dtb and --dtb-from-card" 2 "--dtb" \
+	$(boot) --dtb "$T/blob.bin" --dtb-from-card "$CHECK"
+expect_error "--initrd given twice" 2 "--initrd" \
+	$(boot) --initrd "$T/blob.bin" --initrd "$T/blob.bin" "$CHECK"
+expect_error "a blob named like a reference (dtb)" 2 "dtb" \
+	$(boot) --blob dtb="$T/blob.bin" "$CHECK"
+expect_error "a blob named image1" 2 "image1" \
+	$(boot) --blob image1="$T/blob.bin" "$CHECK"
+expect_error "two blobs of one name" 2 "'a'" \
+	$(boot) --blob a="$T/blob.bin" --blob a="$T/blob.bin" "$CHECK"
+expect_error "--set of one symbol twice" 2 "magic_value" \
+	$(boot) --set magic_value=1 --set magic_value=2 "$CHECK"
+{ printf 'board %s\ncmdline ' $RV_BOARD; head -c 5000 /dev/zero | tr '\0' x
+  printf '\n'; } >"$T/long.recipe"
+expect_error "a recipe line over 4 KiB" 2 "long.recipe" \
+	boot --recipe "$T/long.recipe" -O mem.path=@WIN@ "$CHECK"
+printf 'board %s\ncmdline console=uart#1 # a comment\n' $RV_BOARD \
+	>"$T/hash.recipe"
+run_cl boot --recipe "$T/hash.recipe" --dry-run --json "$CHECK"
+is "recipe: '#' inside a value is kept, after a space it is a comment" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["cmdline_size"])' "$T/out" 2>/dev/null)" \
+	15
+
 # Board files (3).
 bad=$(make_board riscv64 "colour = blue")
 expect_error "board file with an unknown key" 3 "colour" \
