@@ -41,10 +41,19 @@ void report_image(const struct cl_image *img, FILE *f)
 		img->endian == ELFDATA2MSB ? "MSB" : "LSB",
 		cl_machine_name(img->machine, img->elfclass), type_name(img),
 		img->entry);
-	if (img->has_abi || img->has_params)
-		fprintf(f, "notes     cardload: abi %u, parameter block at "
-			"0x%" PRIx64 "%s\n", img->abi, img->params_vaddr,
-			img->has_params ? "" : " (none)");
+	if (img->has_abi)
+		fprintf(f, "note      abi %u\n", img->abi);
+	if (img->has_params)
+		fprintf(f, "note      parameter block at 0x%" PRIx64 "\n",
+			img->params_vaddr);
+	if (img->has_placement)
+		fprintf(f, "note      placement: align 0x%" PRIx64 ", min 0x%"
+			PRIx64 ", max 0x%" PRIx64 "\n", img->place_align,
+			img->place_min, img->place_max);
+	if (img->need_board[0])
+		fprintf(f, "note      board %s\n", img->need_board);
+	if (img->need_machine[0])
+		fprintf(f, "note      machine %s\n", img->need_machine);
 	fprintf(f, "  phdr  %-18s %-18s %-10s %-10s %-8s flags\n", "vaddr",
 		"paddr", "filesz", "memsz", "align");
 	for (i = 0; i < img->nseg; i++) {
@@ -138,6 +147,17 @@ void json_image(struct json *j, const struct cl_image *img)
 			json_u64(j, "abi", img->abi);
 		if (img->has_params)
 			json_hex(j, "params", img->params_vaddr);
+		if (img->has_placement) {
+			json_obj(j, "placement");
+			json_hex(j, "align", img->place_align);
+			json_hex(j, "min", img->place_min);
+			json_hex(j, "max", img->place_max);
+			json_end_obj(j);
+		}
+		if (img->need_board[0])
+			json_str(j, "board", img->need_board);
+		if (img->need_machine[0])
+			json_str(j, "machine", img->need_machine);
 		json_end_obj(j);
 		json_arr(j, "segments");
 		for (i = 0; i < img->nseg; i++) {
