@@ -117,3 +117,80 @@ install: $(BIN) $(LIB)
 
 clean:
 	rm -rf $(O)
+
+# ---- fuzzing (issue 6) -----------------------------------------------------
+#
+#   make fuzz          build the libFuzzer targets (clang) and run each for
+#                      FUZZ_SECONDS (default 60) on build/fuzz/corpus/NAME,
+#                      the seeds of mkcorpus.sh and test-harness/fuzz/regress/
+#   make fuzz-replay   the same targets with a plain main instead of
+#                      libFuzzer, over the seeds and regress/ only; TAP
+#   FUZZ_CC=clang  FUZZ_FLAGS=  (extra libFuzzer flags, e.g. -jobs=2)
+#
+# The library is compiled again into build/fuzz/ with the fuzz sanitizers;
+# see test-harness/fuzz/README.md.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   ?=
+FUZZ_ARGS     = -max_len=1048576 -rss_limit_mb=2048 $(FUZZ_FLAGS)
+FUZZ_TARGETS := fuzz_load fuzz_board fuzz_boot
+FUZZ_DIR     := $(O)/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=gnu11 -O1 -g -Ihost -Itransports -Icard-bsp/include \
+	-D_GNU_SOURCE -DCL_DATADIR='"$(DATADIR)"' \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+FUZZ_HDRS    := $(wildcard host/*.h transports/*.h card-bsp/include/*.h)
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_ROBJ    := $(LIB_SRC:%.c=$(FUZZ_DIR)/robj/%.o)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/%)
+FUZZ_REPLAY  := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/bin/replay-%)
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-seed
+
+# library objects: coverage for libFuzzer (obj/) or sanitizers only (robj/)
+$(FUZZ_DIR)/obj/%.o: %.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ-CC $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+		-c -o $@ $<
+
+$(FUZZ_DIR)/robj/%.o: %.c $(FUZZ_HDRS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ-CC $<")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_BINS): $(FUZZ_DIR)/bin/%: test-harness/fuzz/%.c \
+		$(wildcard test-harness/fuzz/*.h) $(FUZZ_HDRS) $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ-LD $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer \
+		-o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+$(FUZZ_REPLAY): $(FUZZ_DIR)/bin/replay-%: test-harness/fuzz/%.c \
+		test-harness/fuzz/replay_main.c \
+		$(wildcard test-harness/fuzz/*.h) $(FUZZ_HDRS) $(FUZZ_ROBJ)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ-LD $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(WARN) $(FUZZ_SAN) -o $@ $< \
+		test-harness/fuzz/replay_main.c $(FUZZ_ROBJ) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# seeds from what is built (payloads, card images), boards and bad inputs
+fuzz-seed:
+	$(Q)sh test-harness/fuzz/mkcorpus.sh $(FUZZ_DIR)/seed
+
+fuzz: $(FUZZ_BINS) fuzz-seed
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts || exit 1; \
+		echo "  FUZZ    $$t for $(FUZZ_SECONDS)s"; \
+		$(FUZZ_DIR)/bin/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
+			$(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seed/$$t \
+			test-harness/fuzz/regress/$$t || exit 1; \
+	done
+
+fuzz-replay: $(FUZZ_REPLAY) fuzz-seed
+	$(Q)sh test-harness/fuzz/replay.sh $(FUZZ_DIR)

@@ -211,7 +211,11 @@ static int open_image(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		      unsigned i, struct cl_image **img)
 {
 	struct cl_image_opts io = sp->iopts;
-	int rc = cl_image_open(ctx, sp->image[i].path, &io, img);
+	int rc;
+
+	if (i) /* --addr belongs to the main image */
+		io.raw = false, io.raw_addr = 0;
+	rc = cl_image_open(ctx, sp->image[i].path, &io, img);
 
 	if (rc == CL_E_FORMAT && sp->image[i].has_addr && !io.raw) {
 		io.raw = true; /* not ELF: a raw binary at its @ADDR */
@@ -257,10 +261,15 @@ static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		rc = cl_plan_make(ctx, img, sp->board, &po, &bt->plan[i]);
 		if (rc)
 			return rc;
-		for (k = 0; k < bt->plan[i]->nseg && !rc; k++)
-			rc = busy_add(ctx, bz, bt->plan[i]->seg[k].addr,
-				      bt->plan[i]->seg[k].memsz, "image ",
-				      sp->image[i].path);
+		{
+			const char *slash = strrchr(sp->image[i].path, '/');
+			const char *base = slash ? slash + 1 : sp->image[i].path;
+
+			for (k = 0; k < bt->plan[i]->nseg && !rc; k++)
+				rc = busy_add(ctx, bz, bt->plan[i]->seg[k].addr,
+					      bt->plan[i]->seg[k].memsz, "image ",
+					      base);
+		}
 		if (!rc && bt->plan[i]->has_cmdline)
 			rc = busy_add(ctx, bz, bt->plan[i]->cmdline_addr,
 				      bt->plan[i]->cmdline_size, "",

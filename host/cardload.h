@@ -84,6 +84,9 @@ void cl_ctx_free(struct cl_ctx *ctx);
 const char *cl_errmsg(const struct cl_ctx *ctx); /* last error, never NULL */
 void cl_set_log(struct cl_ctx *ctx, cl_log_fn fn, void *arg);
 void cl_set_progress(struct cl_ctx *ctx, cl_progress_fn fn, void *arg);
+/* From a signal handler: make the load in progress stop at its next step
+ * with CL_E_INTR, before anything releases the card. */
+void cl_interrupt(struct cl_ctx *ctx);
 
 /* ---- boards ------------------------------------------------------------ */
 

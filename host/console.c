@@ -92,6 +92,8 @@ int cl_wait(struct cl_ctx *ctx, const struct cl_board *b, struct cl_tp *tp,
 		return cl_seterr(ctx, CL_E_USAGE, "board '%s' has no mailbox "
 				 "to wait on", b->name);
 	for (;;) {
+		if (cl_interrupted(ctx))
+			return CL_E_INTR;
 		rc = cl_mailbox_read(ctx, b, tp, &st);
 		if (rc)
 			return rc;

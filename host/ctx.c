@@ -74,3 +74,17 @@ double cl_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
+
+void cl_interrupt(struct cl_ctx *ctx)
+{
+	if (ctx)
+		ctx->intr = 1; /* async-signal-safe: one store */
+}
+
+int cl_interrupted(struct cl_ctx *ctx)
+{
+	if (!ctx || !ctx->intr)
+		return 0;
+	cl_seterr(ctx, CL_E_INTR, "interrupted; the card is left held");
+	return 1;
+}

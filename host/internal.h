@@ -2,12 +2,14 @@
 #ifndef CL_INTERNAL_H
 #define CL_INTERNAL_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "cardload.h"
 
 struct cl_ctx {
+	volatile sig_atomic_t intr; /* cl_interrupt() was called */
 	int err;
 	char msg[512];
 	cl_log_fn log;
@@ -23,6 +25,9 @@ void cl_log(struct cl_ctx *ctx, enum cl_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cl_progress(struct cl_ctx *ctx, const char *stage, uint64_t done,
 		 uint64_t total);
+
+/* True (with the error set) once cl_interrupt() has been called. */
+int cl_interrupted(struct cl_ctx *ctx);
 
 /* Checked arithmetic: true when the result overflowed. */
 #define cl_add_ovf(a, b, r) __builtin_add_overflow((a), (b), (r))

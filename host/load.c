@@ -52,6 +52,8 @@ static int write_segments(struct cl_ctx *ctx, const struct cl_plan *p,
 
 			if (n > WRITE_CHUNK)
 				n = WRITE_CHUNK;
+			if (cl_interrupted(ctx))
+				return CL_E_INTR;
 			rc = cl_tp_write(tp, s->addr + off, data + s->src + off,
 					 (size_t)n);
 			if (rc)
@@ -214,7 +216,8 @@ static int verify(struct cl_ctx *ctx, const struct cl_plan *p,
 			size_t n = s->memsz - off > VERIFY_CHUNK ?
 					   VERIFY_CHUNK : (size_t)(s->memsz - off);
 
-			rc = cl_tp_read(tp, s->addr + off, buf, n);
+			rc = cl_interrupted(ctx) ? CL_E_INTR :
+			     cl_tp_read(tp, s->addr + off, buf, n);
 			if (rc)
 				break;
 			got = cl_crc32(got, buf, n);
@@ -239,6 +242,26 @@ static int verify(struct cl_ctx *ctx, const struct cl_plan *p,
 	return rc;
 }
 
+/* Let the CPU go: register steps, the transport's own step (QMP cont), and
+ * for mailbox boards GO written last — so any failure before it leaves a
+ * ROM spinning on the mailbox, never a half-released card. */
+static int start_card(struct cl_ctx *ctx, const struct cl_board *b,
+		      struct cl_tp *tp, uint64_t entry, const uint64_t *arg,
+		      uint32_t argmask)
+{
+	int rc = 0;
+
+	if (b->nstart)
+		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, entry, arg);
+	if (!rc)
+		rc = cl_tp_release(tp, entry, arg, argmask);
+	if (!rc && b->release == CL_RELEASE_MAILBOX)
+		rc = cl_mailbox_go(ctx, b, tp); /* unstages itself on error */
+	else if (rc && b->release == CL_RELEASE_MAILBOX)
+		cl_mailbox_unstage(b, tp);
+	return rc;
+}
+
 static int stage_and_release(struct cl_ctx *ctx, const struct cl_board *b,
 			     uint64_t entry, const uint64_t *arg,
 			     uint32_t argmask, struct cl_tp *tp,
@@ -249,18 +272,15 @@ static int stage_and_release(struct cl_ctx *ctx, const struct cl_board *b,
 
 	if (b->release == CL_RELEASE_MAILBOX) {
 		rc = cl_mailbox_stage(ctx, b, tp, entry, arg, argmask);
-		if (rc)
+		if (rc) {
+			cl_mailbox_unstage(b, tp);
 			return rc;
+		}
 		res->staged = true;
 	}
 	if (o->no_start)
 		return 0;
-	if (b->release == CL_RELEASE_MAILBOX)
-		rc = cl_mailbox_go(ctx, b, tp);
-	if (!rc && b->nstart)
-		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, entry, arg);
-	if (!rc)
-		rc = cl_tp_release(tp, entry, arg, argmask);
+	rc = start_card(ctx, b, tp, entry, arg, argmask);
 	if (!rc)
 		res->released = b->release != CL_RELEASE_NONE;
 	return rc;
@@ -327,6 +347,8 @@ int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
 				   data[i].size, data[i].name);
 	for (i = 0; i < nplan && !rc; i++)
 		rc = write_params(ctx, plans[i], tp, &res[i]);
+	if (!rc && cl_interrupted(ctx))
+		rc = CL_E_INTR; /* last chance before the card may run */
 	if (!rc)
 		rc = stage_and_release(ctx, b, entry, arg, argmask, tp, o,
 				       &res[0]);
@@ -365,13 +387,7 @@ int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
 				 "mailbox at 0x%" PRIx64 " of board '%s'; run "
 				 "'cardload load' first", board->mailbox,
 				 board->name);
-	rc = cl_mailbox_go(ctx, board, tp);
-	if (!rc && board->nstart)
-		rc = cl_regseq_run(ctx, tp, board->start, board->nstart,
-				   st.entry, st.arg);
-	if (!rc)
-		rc = cl_tp_release(tp, st.entry, st.arg, st.argmask);
-	return rc;
+	return start_card(ctx, board, tp, st.entry, st.arg, st.argmask);
 }
 
 int cl_status(struct cl_ctx *ctx, const struct cl_board *board,

@@ -122,17 +122,26 @@ int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
 	if (!rc)
 		rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_GO_OFF,
 			       CARDBOOT_GO, "go word");
-	if (rc == CL_E_VERIFY) {
-		/* GO did not land as written: put the card back in a clean
-		 * held state, best effort, keeping the first error. */
-		struct cl_ctx quiet = { 0 };
-
-		write_u32(&quiet, tp, b->mailbox + CARDBOOT_MB_GO_OFF,
-			  CARDBOOT_HOLD, "go word");
-		write_u32(&quiet, tp, b->mailbox + CARDBOOT_MB_STAGED_OFF, 0,
-			  "staged word");
-	}
+	if (rc)
+		cl_mailbox_unstage(b, tp);
 	return rc;
+}
+
+/* After a failure on the way to GO: back to held, nothing staged. Best
+ * effort, keeping the first error (the transport reports into tp->ctx, so
+ * its context is swapped for a scratch one meanwhile). */
+void cl_mailbox_unstage(const struct cl_board *b, struct cl_tp *tp)
+{
+	struct cl_ctx scratch = { 0 }, *saved = tp->ctx;
+	uint8_t zero[4] = { 0 };
+
+	for (struct cl_tp *t = tp; t; t = t->inner)
+		t->ctx = &scratch;
+	cl_tp_write(tp, b->mailbox + CARDBOOT_MB_GO_OFF, zero, 4);
+	cl_tp_write(tp, b->mailbox + CARDBOOT_MB_STAGED_OFF, zero, 4);
+	cl_tp_flush(tp);
+	for (struct cl_tp *t = tp; t; t = t->inner)
+		t->ctx = saved;
 }
 
 int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,

@@ -329,7 +329,8 @@ static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 		       const struct cl_plan_opts *o)
 {
 	const struct cl_image *img = p->img;
-	uint64_t e = img->entry + p->bias;
+	uint64_t e = img->kind == CL_KIND_RAW ? img->raw_addr :
+						 img->entry + p->bias;
 	unsigned i;
 
 	if (o->has_entry) {

@@ -14,6 +14,7 @@ int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
 		     uint32_t argmask);
 int cl_mailbox_go(struct cl_ctx *ctx, const struct cl_board *b,
 		  struct cl_tp *tp);
+void cl_mailbox_unstage(const struct cl_board *b, struct cl_tp *tp);
 int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
 		    struct cl_tp *tp, struct cl_card_status *st);
 

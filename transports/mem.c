@@ -8,7 +8,7 @@
  *
  * With -O mem.qmp=SOCKET (boards with `release-step = qmp`), the card is a
  * QEMU machine whose CPU cardload holds itself: QMP stop + system_reset
- * before anything is written, cont after the mailbox says GO.
+ * before anything is written, cont just before the mailbox says GO.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -147,6 +147,7 @@ int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
 		w->priv = NULL;
 		rc = cl_tp_fault.open(w);
 		if (rc) {
+			cl_tp_fault.close(w);
 			free(w);
 			ops->close(tp);
 			goto fail;
@@ -185,16 +186,28 @@ static int span(struct cl_tp *tp, const char *what, uint64_t addr,
 	return 0;
 }
 
+/* Writes are idempotent (the same bytes to the same place), so an I/O
+ * error is retried a bounded number of times; nothing else is. */
+#define WRITE_TRIES 3
+
 int cl_tp_write(struct cl_tp *tp, uint64_t addr, const void *buf, size_t len)
 {
 	uint64_t off;
-	unsigned w = 0;
+	unsigned w = 0, t;
 	int rc = span(tp, "write", addr, len, &w, &off);
 
 	if (rc || !len)
 		return rc;
 	tp->writes++;
-	return tp->ops->write(tp, w, off, buf, len);
+	for (t = 1;; t++) {
+		rc = tp->ops->write(tp, w, off, buf, len);
+		if (rc != CL_E_IO || t == WRITE_TRIES ||
+		    cl_interrupted(tp->ctx))
+			return rc;
+		cl_log(tp->ctx, CL_LOG_WARN, "write of 0x%zx bytes at 0x%"
+		       PRIx64 " failed (%s); retrying", len, addr,
+		       cl_errmsg(tp->ctx));
+	}
 }
 
 int cl_tp_read(struct cl_tp *tp, uint64_t addr, void *buf, size_t len)
@@ -219,8 +232,19 @@ int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len)
 
 	if (rc || !len)
 		return rc;
-	if (tp->ops->fill)
-		return tp->ops->fill(tp, w, off, byte, len);
+	if (tp->ops->fill) {
+		unsigned t;
+
+		for (t = 1;; t++) {
+			rc = tp->ops->fill(tp, w, off, byte, len);
+			if (rc != CL_E_IO || t == WRITE_TRIES ||
+			    cl_interrupted(tp->ctx))
+				return rc;
+			cl_log(tp->ctx, CL_LOG_WARN, "fill at 0x%" PRIx64
+			       " failed (%s); retrying", addr,
+			       cl_errmsg(tp->ctx));
+		}
+	}
 	if (byte) {
 		memset(pat, byte, sizeof(pat));
 		src = pat;

@@ -1,6 +1,29 @@
 /* main.c - the cardload command: dispatch to a subcommand */
+#include <signal.h>
 #include <string.h>
 #include "cli.h"
+
+/* SIGINT/SIGTERM: the library stops at its next step, before any release;
+ * the card stays held, the lock goes with the process, exit code 11. */
+static struct cl_ctx *volatile sig_ctx;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cl_interrupt(sig_ctx);
+}
+
+static void catch_signals(struct cl_ctx *ctx)
+{
+	struct sigaction sa;
+
+	sig_ctx = ctx;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static const struct {
 	const char *name;
@@ -68,6 +91,7 @@ int main(int argc, char **argv)
 		return CL_EXIT_INTERNAL;
 	}
 	cl_set_log(c.ctx, cli_on_log, &c);
+	catch_signals(c.ctx);
 	rc = cmds[i].fn(&c, argc - 1, argv + 1);
 	cl_ctx_free(c.ctx);
 	return rc;

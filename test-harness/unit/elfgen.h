@@ -3,9 +3,9 @@
  * A header-only builder: describe the image (class, byte order, machine,
  * type, entry, PT_LOAD segments, an optional PT_DYNAMIC with relocation
  * tables, an optional PT_NOTE, an optional symbol table) in a struct
- * egen_spec and egen_build() returns a malloc'd buffer holding it. Every field is written by hand in the chosen
- * byte order; libelf is not used, so the tests never share its view of the
- * format with the library under test.
+ * egen_spec and egen_build() returns a malloc'd buffer holding it. Every
+ * field is written by hand in the chosen byte order; libelf is not used, so
+ * the tests never share its view of the format with the library under test.
  *
  * File layout, in this order:
  *   ELF header, program headers,
