@@ -92,9 +92,18 @@ deps:
 
 # The README's two commands. Each installs what is missing first, then
 # re-enters make so pkg-config sees the installed packages.
+# make check runs every test twice: against the normal build, then against
+# a build under AddressSanitizer and UndefinedBehaviorSanitizer (leaks
+# reported too) in $(O)-san, with the same payloads and card images.
+SAN_O := $(O)-san
+
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card
 	$(Q)sh test-harness/run-tests.sh $(O)
+	$(Q)$(MAKE) --no-print-directory O=$(SAN_O) DEVELOPER=1 \
+		SANITIZER=address,undefined all unit-tests
+	$(Q)PAYLOADS=$(abspath $(O))/payloads CARD_BSP=$(abspath $(O))/card-bsp \
+		sh test-harness/run-tests.sh $(SAN_O)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all card
@@ -182,15 +191,17 @@ fuzz-build: $(FUZZ_BINS)
 fuzz-seed:
 	$(Q)sh test-harness/fuzz/mkcorpus.sh $(FUZZ_DIR)/seed
 
+# every target runs even when one before it found something
 fuzz: $(FUZZ_BINS) fuzz-seed
-	$(Q)for t in $(FUZZ_TARGETS); do \
+	$(Q)st=0; for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts || exit 1; \
 		echo "  FUZZ    $$t for $(FUZZ_SECONDS)s"; \
 		$(FUZZ_DIR)/bin/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_ARGS) \
 			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t- \
 			$(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/seed/$$t \
-			test-harness/fuzz/regress/$$t || exit 1; \
-	done
+			test-harness/fuzz/regress/$$t || \
+		{ st=1; echo "  FUZZ    $$t: finding, see $(FUZZ_DIR)/artifacts/"; }; \
+	done; exit $$st
 
 fuzz-replay: $(FUZZ_REPLAY) fuzz-seed
 	$(Q)sh test-harness/fuzz/replay.sh $(FUZZ_DIR)

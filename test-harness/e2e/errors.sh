@@ -100,7 +100,7 @@ expect_error "unknown option" 2 "--frobnicate" \
 
 # Boot descriptions that contradict themselves (2), refused before any
 # write. CHECK carries a parameter block and patchable symbols.
-CHECK=$BUILD_DIR/card-bsp/check-dyn.elf.gz
+CHECK=${CARD_BSP:-$BUILD_DIR/card-bsp}/check-dyn.elf.gz
 echo data >"$T/blob.bin"
 expect_error "--dtb and --dtb-from-card" 2 "--dtb" \
 	$(boot) --dtb "$T/blob.bin" --dtb-from-card "$CHECK"

@@ -96,4 +96,21 @@ for sig in INT TERM; do
 	is "SIG$sig mid-load: the lock is gone, the next load succeeds" "$RC" 0
 	rm -f "$win"
 done
+
+# Killed outright mid-write (SIGKILL: no handler runs): the card is still
+# held, and the next run starts over and succeeds (the lock died with it).
+win=$(make_card)
+"$CARDLOAD" boot --board $RV_BOARD -O mem.path="$win" -O fault.delay=200 \
+	"$IMG" >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 0.5
+kill -KILL $pid
+wait $pid
+is "SIGKILL mid-load: killed" "$?" 137
+isnt "SIGKILL mid-load: go word is not GO" "$(mb_word "$win" $MB_GO)" $CB_GO
+run_cl boot --board $RV_BOARD -O mem.path="$win" "$IMG"
+is "SIGKILL mid-load: the next run starts over and succeeds" "$RC" 0
+is "SIGKILL mid-load: ... and the card ends as after a clean load" \
+	"$(state "$win")" "$clean"
+rm -f "$win"
 done_testing
