@@ -100,6 +100,7 @@ SAN_O := $(O)-san
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card
 	$(Q)sh test-harness/run-tests.sh $(O)
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 	$(Q)$(MAKE) --no-print-directory O=$(SAN_O) DEVELOPER=1 \
 		SANITIZER=address,undefined all unit-tests
 	$(Q)PAYLOADS=$(abspath $(O))/payloads CARD_BSP=$(abspath $(O))/card-bsp \

@@ -3,8 +3,9 @@
  * /chosen gets bootargs (the command line) and linux,initrd-start /
  * linux,initrd-end; when the board asks (dtb-memory = yes), the first
  * memory node's reg lists the board's RAM windows. The input is checked
- * with fdt_check_header and its totalsize against the bytes we have
- * before anything reads it; the output is a packed copy.
+ * whole (header, totalsize against the bytes we have, fdt_check_full, the
+ * reservation map) before anything else reads it; the output is a packed
+ * copy.
  */
 #include <inttypes.h>
 #include <libfdt.h>
@@ -71,6 +72,15 @@ int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 	    fdt_totalsize(in) > inlen)
 		return cl_seterr(ctx, CL_E_FORMAT, "'%s' is not a device tree "
 				 "(bad header or truncated)", name);
+	/* The whole structure, before any other libfdt call trusts it (an
+	 * unterminated reservation map makes fdt_open_into copy a negative
+	 * size, found by fuzz_boot). */
+	rc = fdt_check_full(in, fdt_totalsize(in));
+	if (!rc && fdt_num_mem_rsv(in) < 0)
+		rc = -FDT_ERR_TRUNCATED;
+	if (rc)
+		return cl_seterr(ctx, CL_E_FORMAT, "'%s' is not a valid device "
+				 "tree: %s", name, fdt_strerror(rc));
 	size = fdt_totalsize(in) + SLACK + (ed->cmdline ?
 					    strlen(ed->cmdline) : 0);
 	if (size > INT32_MAX)
