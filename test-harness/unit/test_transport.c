@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "internal.h"
 #include "tap.h"
@@ -200,6 +201,37 @@ static void test_fault(const struct cl_board *b)
 	cl_close(tp);
 }
 
+/* The mem window sits between guard pages: a write just past it, which
+ * the bounds check would never let through, must crash rather than land
+ * somewhere. Done in a child calling the backend directly. */
+static void test_guard(const struct cl_board *b)
+{
+	struct cl_tp *tp = NULL;
+	uint8_t byte = 0x5a;
+	pid_t pid;
+	int st = 0;
+
+	make_file((1 << 20) + (64 << 10));
+	if (open_mem(b, NULL, NULL, &tp)) {
+		ok(0, "guard: open");
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) { /* ram1 ends where the mapping ends */
+		/* quiet: a sanitizer build reports the fault on stderr */
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(2);
+		tp->ops->write(tp, 1, 64 << 10, &byte, 1);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	ok(pid > 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0),
+	   "guard: a write one byte past the window faults instead of "
+	   "landing (status 0x%x)", st);
+	cl_close(tp);
+}
+
 int main(void)
 {
 	struct cl_board b;
@@ -211,6 +243,7 @@ int main(void)
 	test_open_errors(&b);
 	test_board_options(&b);
 	test_fault(&b);
+	test_guard(&b);
 	unlink(path);
 	cl_ctx_free(ctx);
 	return tap_done();
