@@ -25,7 +25,7 @@ else
 Q := @
 endif
 
-PKGS := libelf zlib libpci
+PKGS := libelf zlib libpci libdeflate libzstd liblzma
 
 WARN := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wundef \
@@ -38,7 +38,7 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Ihost -Itransports \
 	-Icard-bsp/include -D_GNU_SOURCE \
 	-DCL_DATADIR='"$(DATADIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt
+LDLIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lfdt -pthread
 ifneq ($(SANITIZER),)
 ALL_CFLAGS += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -110,11 +110,20 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all card
 	$(Q)sh test-harness/demo.sh $(O)
 
-# Timings, not tests: time from `cardload boot` to the payload's first
+# Timings, not tests: load speed of large images against gzip -dc, objcopy
+# and QEMU's loader; time from `cardload boot` to the payload's first
 # UART byte on the QEMU card, small and large images.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all card
+	$(Q)$(MAKE) --no-print-directory all card bench-payloads
+	$(Q)python3 test-harness/bench/load-speed.py $(O)
 	$(Q)sh test-harness/bench/first-byte.sh $(O)
+
+# The large images of load-speed.py: card-bsp's bulk-exec.elf and Debian's
+# x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh).
+.PHONY: bench-payloads
+bench-payloads: $(BIN) card
+	$(Q)$(MAKE) -s -C card-bsp O=$(abspath $(O))/card-bsp bulk
+	$(Q)sh test-harness/bench/vmlinux.sh $(O)
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \

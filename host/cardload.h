@@ -214,6 +214,12 @@ struct cl_image_opts {
 	unsigned max_ratio;     /* cap on output/input; 0 = default */
 	bool raw;               /* load as raw binary (needs raw_addr) */
 	uint64_t raw_addr;
+	/* Streaming ("low-memory") load: the image is never held whole; it is
+	 * decompressed again for each pass (headers, then the card), with
+	 * peak memory bounded whatever its size. CL_MEM_AUTO streams when the
+	 * whole image would take more than mem_budget bytes. */
+	enum { CL_MEM_AUTO, CL_MEM_WHOLE, CL_MEM_STREAM } mem_mode;
+	uint64_t mem_budget;    /* 0: half of MemAvailable */
 };
 
 #define CL_DEFAULT_MAX_RATIO 1024
@@ -254,11 +260,17 @@ struct cl_image {
 	char need_machine[48];     /* CARDBOOT_NOTE_MACHINE, "" if none */
 	unsigned nnotes;           /* notes of any owner, for the record */
 	struct cl_dyninfo dyn;
+	bool streamed;             /* low-memory: data holds only metadata */
 	/* private */
 	void *elf;                 /* Elf * */
 	void *map;                 /* backing allocation */
 	size_t map_size;
 	int map_kind;
+	const void *fmt;           /* streamed: struct cl_decomp, or NULL */
+	void *meta;                /* streamed: sparse reservation = data */
+	size_t meta_size;
+	uint64_t mem_limit;        /* streamed: decoder memory allowed */
+	uint32_t stream_crc;       /* streamed: CRC-32 of the whole image */
 };
 
 int cl_image_open(struct cl_ctx *ctx, const char *path,
@@ -413,6 +425,7 @@ struct cl_load_opts {
 
 struct cl_load_result {
 	uint64_t bytes_written;
+	uint64_t bytes_in_place;  /* zero pages not written: already zero */
 	uint64_t bytes_zeroed;
 	uint32_t digest;         /* CARDBOOT_DIGEST_CRC32 over all segments */
 	uint32_t *seg_digest;    /* one per plan segment (free with result) */

@@ -1,4 +1,5 @@
 /* ctx.c - the library context: last error, log and progress callbacks */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +23,21 @@ const char *cl_errmsg(const struct cl_ctx *ctx)
 	return ctx->msg[0] ? ctx->msg : cl_strerror(ctx->err);
 }
 
+static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int cl_seterr(struct cl_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!ctx)
 		return err;
+	/* the load's read-back thread may report at the same time */
+	pthread_mutex_lock(&err_lock);
 	ctx->err = err;
 	va_start(ap, fmt);
 	vsnprintf(ctx->msg, sizeof(ctx->msg), fmt, ap);
 	va_end(ap);
+	pthread_mutex_unlock(&err_lock);
 	return err;
 }
 

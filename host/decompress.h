@@ -1,12 +1,18 @@
 /* decompress.h - compressed image formats, recognised by magic, one entry each
  *
- * image.c keeps the table; a format this build cannot decompress still has an
- * entry (with run == NULL) so the user is told what the file is. Adding a
- * decompressor is one file with a run function and one changed entry.
+ * image.c keeps the table. Each format offers two ways in:
+ *   run     the whole input to a flat output buffer, as fast as the host
+ *           goes (libdeflate for gzip): the normal load
+ *   stream  bounded memory, output in pieces (zlib, libzstd, liblzma
+ *           streaming decoders): the --low-memory load, see stream.c
+ * and a size hint (what the headers claim the output is) that only ever
+ * chooses between the two, never sizes a buffer. Adding a format is one
+ * file and one table entry.
  */
 #ifndef CL_DECOMPRESS_H
 #define CL_DECOMPRESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,23 +24,45 @@ struct cl_decomp {
 	size_t magic_len;
 	/*
 	 * Decompress all of in[0, in_len) into out[0, out_cap) and set
-	 * *out_len. The input must be exactly one complete stream: truncated,
-	 * corrupt or trailing input fails with CL_E_DECOMP and a message that
-	 * names the file (name). If the stream holds more than out_cap bytes,
-	 * stop as soon as that is known and return CL_E_TOOBIG without a
-	 * message: the caller knows which cap out_cap is and says so. Never
-	 * write past out_cap. NULL when this build has no support.
+	 * *out_len. Truncated, corrupt or trailing input fails with
+	 * CL_E_DECOMP and a message that names the file (name). If the
+	 * stream holds more than out_cap bytes, stop as soon as that is known
+	 * and return CL_E_TOOBIG without a message: the caller knows which
+	 * cap out_cap is and says so. Never write past out_cap.
 	 */
 	int (*run)(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 		   size_t in_len, uint8_t *out, size_t out_cap,
 		   size_t *out_len);
+	/*
+	 * What the headers say the output size is, or 0 when they do not
+	 * say (or the input is too short to tell). Untrusted: a hint.
+	 */
+	uint64_t (*size_hint)(const uint8_t *in, size_t in_len);
+	/*
+	 * Streaming: open a decoder that keeps at most mem_limit bytes of
+	 * its own state (a stream that needs more fails with CL_E_TOOBIG and
+	 * a message); step consumes input at *in (advancing it and *in_len) and
+	 * makes up to out_cap bytes into out (*made). in_end: nothing follows
+	 * the bytes in *in. *done is set once the compressed data has ended;
+	 * input left over after that is refused as run() refuses it.
+	 */
+	int (*open)(struct cl_ctx *ctx, const char *name, uint64_t mem_limit,
+		    void **state);
+	int (*step)(void *state, const uint8_t **in, size_t *in_len,
+		    bool in_end, uint8_t *out, size_t out_cap, size_t *made,
+		    bool *done);
+	void (*close)(void *state);
 };
 
 /* The entry whose magic starts data[0, len), or NULL. */
 const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len);
 
-/* decompress_gzip.c: one gzip member (RFC 1952), through zlib. */
-int cl_gunzip(struct cl_ctx *ctx, const char *name, const uint8_t *in,
-	      size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len);
+/* decompress_gzip.c: one gzip member (RFC 1952): libdeflate whole,
+ * zlib streaming and for diagnosing what libdeflate refuses. */
+extern const struct cl_decomp cl_decomp_gzip;
+/* decompress_zstd.c: zstd frames (RFC 8878) through libzstd. */
+extern const struct cl_decomp cl_decomp_zstd;
+/* decompress_xz.c: .xz streams through liblzma. */
+extern const struct cl_decomp cl_decomp_xz;
 
 #endif /* CL_DECOMPRESS_H */

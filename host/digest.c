@@ -1,19 +1,17 @@
-/* digest.c - the image digest of cardboot.h (CRC-32, zlib's polynomial) */
+/* digest.c - the image digest of cardboot.h (CRC-32, zlib's polynomial)
+ *
+ * libdeflate's CRC-32 (carry-less multiply where the CPU has it) computes
+ * the same function as zlib's crc32() several times faster; the digest is
+ * on the load path for every byte, so that is the one used. zlib's
+ * crc32_combine64 joins the CRCs of pieces computed apart (streamed loads).
+ */
+#include <libdeflate.h>
 #include <zlib.h>
 #include "internal.h"
 
 uint32_t cl_crc32(uint32_t crc, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-
-	while (len) { /* zlib takes uInt lengths */
-		uInt n = len > (1u << 30) ? 1u << 30 : (uInt)len;
-
-		crc = (uint32_t)crc32(crc, p, n);
-		p += n;
-		len -= n;
-	}
-	return crc;
+	return libdeflate_crc32(crc, buf, len);
 }
 
 uint32_t cl_crc32_zeros(uint32_t crc, uint64_t len)
@@ -27,4 +25,10 @@ uint32_t cl_crc32_zeros(uint32_t crc, uint64_t len)
 		len -= n;
 	}
 	return crc;
+}
+
+uint32_t cl_crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
+{
+	_Static_assert(sizeof(z_off_t) == 8, "64-bit lengths for crc32_combine");
+	return (uint32_t)crc32_combine(crc_a, crc_b, (z_off_t)len_b);
 }

@@ -25,18 +25,13 @@
 /* img->map_kind: where img->map came from (munmap releases either) */
 enum { IMG_MAP_NONE, IMG_MAP_FILE, IMG_MAP_ANON };
 
-static const uint8_t gzip_magic[] = { 0x1f, 0x8b };
-static const uint8_t zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
-static const uint8_t xz_magic[] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 };
 static const uint8_t elf_magic[] = { 0x7f, 'E', 'L', 'F' };
 
-#define MAGIC(m) m, sizeof(m)
-
-/* Recognised formats; run == NULL: known, but not built in. */
-static const struct cl_decomp decomps[] = {
-	{ "gzip", MAGIC(gzip_magic), cl_gunzip },
-	{ "zstd", MAGIC(zstd_magic), NULL },
-	{ "xz", MAGIC(xz_magic), NULL },
+/* Recognised formats. */
+static const struct cl_decomp *const decomps[] = {
+	&cl_decomp_gzip,
+	&cl_decomp_zstd,
+	&cl_decomp_xz,
 };
 
 const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len)
@@ -44,7 +39,7 @@ const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(decomps) / sizeof(decomps[0]); i++) {
-		const struct cl_decomp *d = &decomps[i];
+		const struct cl_decomp *d = decomps[i];
 
 		if (len >= d->magic_len && !memcmp(data, d->magic,
 						   d->magic_len))
@@ -55,6 +50,10 @@ const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len)
 
 static void unmap(struct cl_image *img)
 {
+	if (img->meta)
+		munmap(img->meta, img->meta_size);
+	img->meta = NULL;
+	img->meta_size = 0;
 	if (img->map)
 		munmap(img->map, img->map_size);
 	img->map = NULL;
@@ -152,9 +151,33 @@ static uint64_t size_cap(const struct cl_image_opts *opts)
 	return opts->max_size ? opts->max_size : IMG_HARD_MAX;
 }
 
-static int size_cap_err(struct cl_ctx *ctx, const char *name,
-			const struct cl_image_opts *opts, const char *verb)
+static unsigned ratio_of(const struct cl_image_opts *opts)
 {
+	return opts->max_ratio ? opts->max_ratio : CL_DEFAULT_MAX_RATIO;
+}
+
+uint64_t cl_image_cap(const struct cl_image_opts *opts, uint64_t in_size,
+		      bool compressed)
+{
+	uint64_t ratio_cap, cap = size_cap(opts);
+
+	if (!compressed)
+		return cap;
+	if (cl_mul_ovf(in_size, (uint64_t)ratio_of(opts), &ratio_cap))
+		ratio_cap = UINT64_MAX;
+	return ratio_cap < cap ? ratio_cap : cap;
+}
+
+int cl_image_cap_error(struct cl_ctx *ctx, const char *name,
+		       const struct cl_image_opts *opts, uint64_t in_size,
+		       bool compressed)
+{
+	const char *verb = compressed ? "decompresses to" : "is";
+
+	if (compressed && cl_image_cap(opts, in_size, true) < size_cap(opts))
+		return cl_seterr(ctx, CL_E_TOOBIG, "'%s' expands more than %u "
+				 "times (ratio cap); use --max-ratio", name,
+				 ratio_of(opts));
 	if (!opts->max_size)
 		return cl_seterr(ctx, CL_E_TOOBIG, "'%s' %s more than %" PRIu64
 				 " bytes (the limit without a size cap); use "
@@ -172,23 +195,12 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 		      const char *name, const struct cl_decomp *d,
 		      const struct cl_image_opts *opts)
 {
-	unsigned ratio = opts->max_ratio ? opts->max_ratio
-					 : CL_DEFAULT_MAX_RATIO;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	uint64_t ratio_cap, cap;
+	uint64_t cap = cl_image_cap(opts, img->file_size, true);
 	size_t reserve, len, keep;
 	uint8_t *out;
 	int rc;
 
-	if (!d->run)
-		return cl_seterr(ctx, CL_E_FORMAT, "'%s' is %s-compressed; "
-				 "this build has no %s support", name, d->name,
-				 d->name);
-	if (cl_mul_ovf(img->file_size, (uint64_t)ratio, &ratio_cap))
-		ratio_cap = UINT64_MAX;
-	cap = size_cap(opts);
-	if (ratio_cap < cap)
-		cap = ratio_cap;
 	if (cap > SIZE_MAX - page)
 		return cl_seterr(ctx, CL_E_NOMEM, "cannot reserve %" PRIu64
 				 " bytes to decompress '%s'; use --max-size",
@@ -203,16 +215,13 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 				 "decompress '%s': %s; use --max-size", reserve,
 				 name, strerror(errno));
 	madvise(img->map, img->map_size, MADV_SEQUENTIAL);
+	/* 2 MiB pages where the kernel offers them: far fewer faults */
+	madvise(out, reserve, MADV_HUGEPAGE);
 
 	rc = d->run(ctx, name, img->map, img->map_size, out, (size_t)cap,
 		    &len);
 	if (rc == CL_E_TOOBIG) {
-		if (ratio_cap < size_cap(opts))
-			rc = cl_seterr(ctx, CL_E_TOOBIG, "'%s' expands more "
-				       "than %u times (ratio cap); use "
-				       "--max-ratio", name, ratio);
-		else
-			rc = size_cap_err(ctx, name, opts, "decompresses to");
+		rc = cl_image_cap_error(ctx, name, opts, img->file_size, true);
 		goto out_unmap;
 	}
 	if (rc)
@@ -241,6 +250,49 @@ out_unmap:
 	return rc;
 }
 
+/* Half of what the kernel says is available, or 1 GiB if it does not say. */
+static uint64_t default_budget(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long long kib = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib ? (uint64_t)kib * 1024 / 2 : UINT64_C(1) << 30;
+}
+
+/* Stream (low-memory) or hold the image whole? Only files stream: a
+ * caller's buffer is in memory already. */
+static bool stream_it(struct cl_ctx *ctx, const struct cl_image *img,
+		      const char *name, const struct cl_decomp *d,
+		      const struct cl_image_opts *opts)
+{
+	uint64_t budget, expect, need;
+
+	if (img->map_kind != IMG_MAP_FILE || opts->mem_mode == CL_MEM_WHOLE)
+		return false;
+	if (opts->mem_mode == CL_MEM_STREAM)
+		return true;
+	budget = opts->mem_budget ? opts->mem_budget : default_budget();
+	/* headers say how large the output is (a hint: caps still hold);
+	 * when they do not, assume a typical 4:1 */
+	expect = d ? d->size_hint(img->map, img->map_size) : img->file_size;
+	if (d && !expect && cl_mul_ovf(img->file_size, 4, &expect))
+		expect = UINT64_MAX;
+	if (cl_add_ovf(expect, d ? img->file_size : 0, &need))
+		need = UINT64_MAX;
+	if (need <= budget)
+		return false;
+	cl_log(ctx, CL_LOG_INFO, "'%s': about %" PRIu64 " bytes to hold whole,"
+	       " over the memory budget of %" PRIu64 ": streaming it "
+	       "(low-memory)", name, need, budget);
+	return true;
+}
+
 /* img->map holds the input: decompress if needed, then decide the kind. */
 static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 			const char *name, const struct cl_image_opts *opts)
@@ -251,13 +303,18 @@ static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 	bool elf;
 	int rc;
 
-	if (d) {
+	if (stream_it(ctx, img, name, d, opts)) {
+		rc = cl_image_stream(ctx, img, name, d, opts);
+		if (rc)
+			return rc;
+	} else if (d) {
 		rc = decompress(ctx, img, name, d, opts);
 		if (rc)
 			return rc;
 	} else {
 		if (img->map_size > size_cap(opts))
-			return size_cap_err(ctx, name, opts, "is");
+			return cl_image_cap_error(ctx, name, opts,
+						  img->file_size, false);
 		img->data = img->map;
 		img->size = img->map_size;
 	}

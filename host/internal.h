@@ -55,6 +55,8 @@ double cl_now_ms(void);
 /* CRC-32 as cardboot.h defines the image digest. */
 uint32_t cl_crc32(uint32_t crc, const void *buf, size_t len);
 uint32_t cl_crc32_zeros(uint32_t crc, uint64_t len);
+/* CRC of A then B, from the CRC of A, the CRC of B and B's length. */
+uint32_t cl_crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
 /* elf.c: validate img->data as ELF and fill the image's ELF facts. */
 int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img);
@@ -62,6 +64,54 @@ void cl_elf_release(struct cl_image *img);
 /* Card address range [lo, hi) of a segment in the image's own terms. */
 uint64_t cl_seg_link_addr(const struct cl_image *img, const struct cl_seg *s,
 			  int use_vaddr);
+
+/* image.c: the cap on an image's size (compressed: also the ratio cap),
+ * and the error naming whichever cap was hit. */
+uint64_t cl_image_cap(const struct cl_image_opts *opts, uint64_t in_size,
+		      bool compressed);
+int cl_image_cap_error(struct cl_ctx *ctx, const char *name,
+		       const struct cl_image_opts *opts, uint64_t in_size,
+		       bool compressed);
+/* image_stream.c: open img (img->map holds the file, d its format or
+ * NULL) for a low-memory load: img->data keeps only the metadata. */
+struct cl_decomp;
+int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
+		    const char *name, const struct cl_decomp *d,
+		    const struct cl_image_opts *opts);
+
+/* load.c, load_stream.c: pieces shared by whole and streamed loads. */
+#define CL_VERIFY_CHUNK ((size_t)1 << 20) /* read-back buffer */
+struct cl_plan_seg;
+struct cl_tp;
+bool cl_params_in_seg(const struct cl_plan *p, const struct cl_plan_seg *s,
+		      uint64_t *lo, uint64_t *hi);
+void cl_digest_part(const struct cl_plan *p, unsigned i, const uint8_t *d,
+		    uint64_t a, uint64_t b, uint32_t *file_crc,
+		    uint32_t *img_crc);
+void cl_load_digests(const struct cl_plan *p, const uint32_t *file_crc,
+		     const uint32_t *img_crc, struct cl_load_result *res);
+int64_t cl_first_diff(const uint8_t *got, const uint8_t *want, size_t n);
+int cl_verify_error(struct cl_ctx *ctx, struct cl_tp *tp,
+		    const struct cl_plan_seg *s, const uint32_t *want,
+		    uint64_t bad, uint8_t *buf);
+/* Write, verify and digest an image held whole / a streamed image. */
+int cl_load_whole(struct cl_ctx *ctx, const struct cl_plan *plan,
+		  struct cl_tp *tp, const struct cl_load_opts *o,
+		  struct cl_load_result *res);
+int cl_load_streamed(struct cl_ctx *ctx, const struct cl_plan *plan,
+		     struct cl_tp *tp, const struct cl_load_opts *o,
+		     struct cl_load_result *res);
+
+/* elf_need.c: the file ranges the loader itself reads from an ELF image
+ * (headers, notes, dynamic, relocation and symbol tables), as far as they
+ * follow from ranges have() says are complete. Fills w[0..max); returns
+ * the count, or -1 if there were more than max. */
+struct cl_range64 {
+	uint64_t off, len;
+};
+typedef bool (*cl_have_fn)(void *arg, uint64_t off, uint64_t len);
+int cl_elf_wants(const uint8_t *d, uint64_t size, cl_have_fn have, void *arg,
+		 struct cl_range64 *w, unsigned max);
 
 /* reloc.c: turn the image's dynamic relocations into patches for bias. */
 int cl_reloc_collect(struct cl_ctx *ctx, const struct cl_image *img,

@@ -7,7 +7,8 @@
  * Relocation patches the host copy before anything is written, so the card
  * receives each segment in one pass of large writes and never sees a
  * half-relocated word. Any failure returns before the release step: the
- * card stays held.
+ * card stays held. The image itself is written and verified by
+ * load_whole.c (held whole) or load_stream.c (low-memory).
  */
 #include <gelf.h>
 #include <inttypes.h>
@@ -18,8 +19,7 @@
 #include "release.h"
 #include "transport.h"
 
-#define WRITE_CHUNK (8u << 20)  /* progress granularity */
-#define VERIFY_CHUNK (1u << 20) /* read-back buffer */
+#define VERIFY_CHUNK CL_VERIFY_CHUNK
 
 static int hold(struct cl_ctx *ctx, const struct cl_board *b,
 		struct cl_tp *tp, uint64_t entry, const uint64_t *arg)
@@ -35,80 +35,62 @@ static int hold(struct cl_ctx *ctx, const struct cl_board *b,
 	return rc;
 }
 
-static int write_segments(struct cl_ctx *ctx, const struct cl_plan *p,
-			  struct cl_tp *tp, struct cl_load_result *res)
-{
-	const uint8_t *data = p->img->data;
-	uint64_t total = p->load_bytes + p->zero_bytes, done = 0;
-	unsigned i;
-	int rc;
-
-	for (i = 0; i < p->nseg; i++) {
-		const struct cl_plan_seg *s = &p->seg[i];
-		uint64_t off, zaddr, zlen, zdone;
-
-		for (off = 0; off < s->filesz; off += WRITE_CHUNK) {
-			uint64_t n = s->filesz - off;
-
-			if (n > WRITE_CHUNK)
-				n = WRITE_CHUNK;
-			if (cl_interrupted(ctx))
-				return CL_E_INTR;
-			rc = cl_tp_write(tp, s->addr + off, data + s->src + off,
-					 (size_t)n);
-			if (rc)
-				return rc;
-			done += n;
-			res->bytes_written += n;
-			cl_progress(ctx, "write", done, total);
-		}
-		zaddr = s->addr + s->filesz;
-		zlen = s->memsz - s->filesz;
-		rc = cl_tp_zero(tp, zaddr, zlen, &zdone);
-		if (rc)
-			return rc;
-		res->bytes_zeroed += zdone;
-		done += zlen;
-		cl_progress(ctx, "write", done, total);
-	}
-	return cl_tp_flush(tp);
-}
-
-/* CRC of segment i as it should lie in card RAM, file bytes and bss. */
-static uint32_t seg_digest(const struct cl_plan *p, unsigned i)
-{
-	const struct cl_plan_seg *s = &p->seg[i];
-	uint32_t crc = cl_crc32(0, p->img->data + s->src, (size_t)s->filesz);
-
-	return cl_crc32_zeros(crc, s->memsz - s->filesz);
-}
-
-/* The image digest of cardboot.h: file-backed bytes of every segment,
- * chained, with the parameter block's bytes counted as zeros. */
-static uint32_t image_digest(const struct cl_plan *p)
+/* The parameter block's bytes inside segment s's file bytes, as [*lo, *hi)
+ * relative to the segment; false if it has none there. */
+bool cl_params_in_seg(const struct cl_plan *p, const struct cl_plan_seg *s,
+		      uint64_t *lo, uint64_t *hi)
 {
 	uint64_t pa = p->params_addr, pn = sizeof(struct cardboot_params);
-	uint32_t crc = 0;
+
+	if (!p->has_params || !cl_overlap(s->addr, s->filesz, pa, pn))
+		return false;
+	*lo = pa > s->addr ? pa - s->addr : 0;
+	*hi = pa + pn - s->addr < s->filesz ? pa + pn - s->addr : s->filesz;
+	return true;
+}
+
+/* Add segment i's bytes [a, b) (segment offsets), held at d, to its CRCs:
+ * file_crc[i] of the file bytes, img_crc[i] of the same with the parameter
+ * block's bytes as zeros. Pieces of a segment come in order. */
+void cl_digest_part(const struct cl_plan *p, unsigned i, const uint8_t *d,
+		    uint64_t a, uint64_t b, uint32_t *file_crc,
+		    uint32_t *img_crc)
+{
+	uint64_t lo, hi, x, y;
+
+	file_crc[i] = cl_crc32(file_crc[i], d, (size_t)(b - a));
+	if (!cl_params_in_seg(p, &p->seg[i], &lo, &hi) || b <= lo ||
+	    a >= hi) {
+		img_crc[i] = cl_crc32(img_crc[i], d, (size_t)(b - a));
+		return;
+	}
+	x = a > lo ? a : lo;	/* [x, y): the parameter block's bytes */
+	y = b < hi ? b : hi;
+	img_crc[i] = cl_crc32(img_crc[i], d, (size_t)(x - a));
+	img_crc[i] = cl_crc32_zeros(img_crc[i], y - x);
+	img_crc[i] = cl_crc32(img_crc[i], d + (y - a), (size_t)(b - y));
+}
+
+/*
+ * The digests of cardboot.h from per-segment CRCs: file_crc[i] of segment
+ * i's file bytes, img_crc[i] of the same with the parameter block's bytes
+ * counted as zeros. A segment's digest adds its bss; the image digest
+ * chains every segment's img_crc.
+ */
+void cl_load_digests(const struct cl_plan *p, const uint32_t *file_crc,
+		     const uint32_t *img_crc, struct cl_load_result *res)
+{
 	unsigned i;
 
+	res->digest = 0;
 	for (i = 0; i < p->nseg; i++) {
 		const struct cl_plan_seg *s = &p->seg[i];
-		const uint8_t *d = p->img->data + s->src;
-		uint64_t lo, hi;
 
-		if (!p->has_params ||
-		    !cl_overlap(s->addr, s->filesz, pa, pn)) {
-			crc = cl_crc32(crc, d, (size_t)s->filesz);
-			continue;
-		}
-		lo = pa > s->addr ? pa - s->addr : 0;
-		hi = pa + pn - s->addr < s->filesz ? pa + pn - s->addr :
-						     s->filesz;
-		crc = cl_crc32(crc, d, (size_t)lo);
-		crc = cl_crc32_zeros(crc, hi - lo);
-		crc = cl_crc32(crc, d + hi, (size_t)(s->filesz - hi));
+		res->seg_digest[i] = cl_crc32_zeros(file_crc[i],
+						    s->memsz - s->filesz);
+		res->digest = cl_crc32_join(res->digest, img_crc[i],
+					    s->filesz);
 	}
-	return crc;
 }
 
 /* Write bytes to the card and read them back. */
@@ -173,73 +155,56 @@ static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
 			     "parameter block");
 }
 
-/* Offset of the first byte of got[0..n) (segment offset off) that differs
- * from what the plan wrote there, or -1. */
-static int64_t chunk_diff(const struct cl_plan *p, const struct cl_plan_seg *s,
-			  uint64_t off, const uint8_t *got, size_t n)
+/* Offset in got[0..n) of its first byte that differs from want (NULL:
+ * zeros), or -1. */
+int64_t cl_first_diff(const uint8_t *got, const uint8_t *want, size_t n)
 {
-	size_t k = 0, nfile = 0;
+	size_t k = 0;
 
-	if (off < s->filesz) {
-		nfile = s->filesz - off < n ? (size_t)(s->filesz - off) : n;
-		if (memcmp(got, p->img->data + s->src + off, nfile))
-			while (got[k] == p->img->data[s->src + off + k])
-				k++;
-		else
-			k = nfile;
-		if (k < nfile)
-			return (int64_t)(off + k);
-	}
-	for (k = nfile; k < n; k++)
-		if (got[k])
-			return (int64_t)(off + k);
-	return -1;
+	if (want ? !memcmp(got, want, n) : !n || (!got[0] &&
+						  !memcmp(got, got + 1, n - 1)))
+		return -1;
+	while (k < n && got[k] == (want ? want[k] : 0))
+		k++;
+	return (int64_t)k;
 }
 
-static int verify(struct cl_ctx *ctx, const struct cl_plan *p,
-		  struct cl_tp *tp, struct cl_load_result *res)
+/* The CRC of what the card holds in [addr, addr+len), for a message. */
+static uint32_t card_crc(struct cl_tp *tp, uint64_t addr, uint64_t len,
+			 uint8_t *buf)
 {
-	uint8_t *buf = malloc(VERIFY_CHUNK);
-	uint64_t total = p->load_bytes + p->zero_bytes, done = 0;
-	unsigned i;
-	int rc = 0;
+	uint32_t crc = 0;
+	uint64_t off;
 
-	if (!buf)
-		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
-	for (i = 0; i < p->nseg && !rc; i++) {
-		const struct cl_plan_seg *s = &p->seg[i];
-		int64_t bad = -1;
-		uint32_t got = 0;
-		uint64_t off;
+	for (off = 0; off < len; off += VERIFY_CHUNK) {
+		size_t n = len - off > VERIFY_CHUNK ? VERIFY_CHUNK :
+						      (size_t)(len - off);
 
-		for (off = 0; off < s->memsz; off += VERIFY_CHUNK) {
-			size_t n = s->memsz - off > VERIFY_CHUNK ?
-					   VERIFY_CHUNK : (size_t)(s->memsz - off);
-
-			rc = cl_interrupted(ctx) ? CL_E_INTR :
-			     cl_tp_read(tp, s->addr + off, buf, n);
-			if (rc)
-				break;
-			got = cl_crc32(got, buf, n);
-			if (bad < 0)
-				bad = chunk_diff(p, s, off, buf, n);
-			done += n;
-			cl_progress(ctx, "verify", done, total);
-		}
-		if (!rc && (got != res->seg_digest[i] || bad >= 0))
-			rc = cl_seterr(ctx, CL_E_VERIFY,
-				       "segment %u [0x%" PRIx64 ", 0x%" PRIx64
-				       "): read-back digest 0x%08x, expected "
-				       "0x%08x, first difference at 0x%" PRIx64
-				       "; card left held", s->phidx, s->addr,
-				       s->addr + s->memsz, got,
-				       res->seg_digest[i],
-				       s->addr + (uint64_t)(bad < 0 ? 0 : bad));
+		if (cl_tp_read(tp, addr + off, buf, n))
+			break;
+		crc = cl_crc32(crc, buf, n);
 	}
-	free(buf);
-	if (!rc)
-		res->verified = true;
-	return rc;
+	return crc;
+}
+
+/* Segment s reads back differently at bad (segment offset): say so, with
+ * the digest expected if known (want, else NULL: a streamed load). */
+int cl_verify_error(struct cl_ctx *ctx, struct cl_tp *tp,
+		    const struct cl_plan_seg *s, const uint32_t *want,
+		    uint64_t bad, uint8_t *buf)
+{
+	if (!want)
+		return cl_seterr(ctx, CL_E_VERIFY, "segment %u [0x%" PRIx64
+				 ", 0x%" PRIx64 "): reads back differently, "
+				 "first difference at 0x%" PRIx64 "; card left "
+				 "held", s->phidx, s->addr, s->addr + s->memsz,
+				 s->addr + bad);
+	return cl_seterr(ctx, CL_E_VERIFY, "segment %u [0x%" PRIx64 ", 0x%"
+			 PRIx64 "): read-back digest 0x%08x, expected 0x%08x, "
+			 "first difference at 0x%" PRIx64 "; card left held",
+			 s->phidx, s->addr, s->addr + s->memsz,
+			 card_crc(tp, s->addr, s->memsz, buf), *want,
+			 s->addr + bad);
 }
 
 /* Let the CPU go: register steps, the transport's own step (QMP cont), and
@@ -297,14 +262,13 @@ static int prepare(struct cl_ctx *ctx, struct cl_plan *plan,
 	res->seg_digest = calloc(plan->nseg ? plan->nseg : 1, sizeof(uint32_t));
 	if (!res->seg_digest)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	if (plan->img->streamed)
+		return 0; /* patched and digested on the way to the card */
 	cl_plan_relocate(plan, plan->img->data);
 	for (i = 0; i < plan->nset; i++)
 		if (plan->set[i].in_file)
 			memcpy(plan->img->data + plan->set[i].src,
 			       plan->set[i].bytes, plan->set[i].len);
-	for (i = 0; i < plan->nseg; i++)
-		res->seg_digest[i] = seg_digest(plan, i);
-	res->digest = image_digest(plan);
 	return 0;
 }
 
@@ -312,16 +276,9 @@ static int load_image(struct cl_ctx *ctx, const struct cl_plan *plan,
 		      struct cl_tp *tp, const struct cl_load_opts *o,
 		      struct cl_load_result *res)
 {
-	double t0 = cl_now_ms();
-	int rc = write_segments(ctx, plan, tp, res);
-
-	res->ms_write = cl_now_ms() - t0;
-	if (rc || o->no_verify)
-		return rc;
-	t0 = cl_now_ms();
-	rc = verify(ctx, plan, tp, res);
-	res->ms_verify = cl_now_ms() - t0;
-	return rc;
+	if (plan->img->streamed)
+		return cl_load_streamed(ctx, plan, tp, o, res);
+	return cl_load_whole(ctx, plan, tp, o, res);
 }
 
 int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,

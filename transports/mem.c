@@ -6,6 +6,12 @@
  * stray access just outside it faults instead of passing silently. An
  * exclusive flock on the file keeps a second cardload away.
  *
+ * Bulk data goes through pwrite/pread on the same file (one page cache, so
+ * the card sees it as through the mapping): the kernel fills fresh pages
+ * without a page fault per 4 KiB, twice the speed of copying into the
+ * mapping, and the card's RAM never counts in this process's memory.
+ * Naturally aligned words (the mailbox) stay single stores to the mapping.
+ *
  * With -O mem.qmp=SOCKET (boards with `release-step = qmp`), the card is a
  * QEMU machine whose CPU cardload holds itself: QMP stop + system_reset
  * before anything is written, cont just before the mailbox says GO.
@@ -158,41 +164,98 @@ static int vanished(struct cl_tp *tp, unsigned w, uint64_t off, size_t at)
 			 m->path, tp->board->win[w].offset + off + at);
 }
 
+static bool is_word(const void *p, size_t len)
+{
+	return (len == 4 && !((uintptr_t)p & 3)) ||
+	       (len == 8 && !((uintptr_t)p & 7));
+}
+
+/* pwrite/pread have no guard pages: the same promise, kept by a check.
+ * The bounds check upstream makes this unreachable; if it ever is not, stop
+ * rather than let the bytes land outside the windows. */
+static void inside(const struct mem *m, uint64_t pos, size_t len)
+{
+	if (pos > m->len || len > m->len - pos)
+		abort();
+}
+
+/* The file still covers [pos, pos+len): a pwrite past a shrunken end
+ * would grow it back silently where the mapping would fault. */
+static int still_there(struct cl_tp *tp, unsigned w, uint64_t off, size_t len)
+{
+	struct mem *m = tp->priv;
+	struct stat st;
+
+	if (fstat(m->fd, &st) || (uint64_t)st.st_size <
+	    tp->board->win[w].offset + off + len)
+		return vanished(tp, w, off, 0);
+	return 0;
+}
+
 static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 		     const void *buf, size_t len)
 {
+	struct mem *m = tp->priv;
 	uint8_t *dst = at(tp, w, off);
-	size_t bad;
+	uint64_t pos = tp->board->win[w].offset + off;
+	const uint8_t *src = buf;
+	size_t bad, done = 0;
+	int rc;
 
 	/* A naturally aligned word is one store: the mailbox relies on it. */
-	if ((len == 4 && !((uintptr_t)dst & 3)) ||
-	    (len == 8 && !((uintptr_t)dst & 7))) {
+	if (is_word(dst, len)) {
 		if (cl_mmio_write(dst, buf, len, (unsigned)len, &bad))
 			return vanished(tp, w, off, bad);
 		return 0;
 	}
-	if (cl_guarded_copy(dst, buf, len, &bad))
-		return vanished(tp, w, off, bad);
-	return 0;
+	inside(m, pos, len);
+	rc = still_there(tp, w, off, len);
+	while (!rc && done < len) {
+		ssize_t n = pwrite(m->fd, src + done, len - done,
+				   (off_t)(pos + done));
+
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else
+			rc = cl_seterr(tp->ctx, CL_E_IO, "writing card memory "
+				       "'%s' at file offset 0x%" PRIx64 ": %s",
+				       m->path, pos + done,
+				       n ? strerror(errno) : "no progress");
+	}
+	return rc;
 }
 
 static int mem_read(struct cl_tp *tp, unsigned w, uint64_t off, void *buf,
 		    size_t len)
 {
-	size_t bad;
+	struct mem *m = tp->priv;
+	uint64_t pos = tp->board->win[w].offset + off;
+	uint8_t *dst = buf;
+	size_t bad, done = 0;
 
-	if (cl_guarded_copy(buf, at(tp, w, off), len, &bad))
-		return vanished(tp, w, off, bad);
-	return 0;
-}
+	if (len <= 8) {
+		if (cl_guarded_copy(buf, at(tp, w, off), len, &bad))
+			return vanished(tp, w, off, bad);
+		return 0;
+	}
+	inside(m, pos, len);
+	while (done < len) {
+		ssize_t n = pread(m->fd, dst + done, len - done,
+				  (off_t)(pos + done));
 
-static int mem_fill(struct cl_tp *tp, unsigned w, uint64_t off, int byte,
-		    uint64_t len)
-{
-	size_t bad;
-
-	if (cl_guarded_set(at(tp, w, off), byte, (size_t)len, &bad))
-		return vanished(tp, w, off, bad);
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else if (!n)
+			return vanished(tp, w, off, done);
+		else
+			return cl_seterr(tp->ctx, CL_E_IO, "reading card memory"
+					 " '%s' at file offset 0x%" PRIx64 ": %s",
+					 m->path, pos + done, strerror(errno));
+	}
 	return 0;
 }
 
@@ -264,7 +327,7 @@ const struct cl_tp_ops cl_tp_mem = {
 	.close = mem_close,
 	.write = mem_write,
 	.read = mem_read,
-	.fill = mem_fill,
+	.concurrent_read = true,
 	.data_extent = mem_data_extent,
 	.flush = mem_flush,
 	.hold = mem_hold,

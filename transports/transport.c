@@ -1,6 +1,7 @@
 /* transport.c - backend lookup, -O options, and the one bounds-checked path
  * from the library to card memory */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,10 +259,32 @@ int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len)
 	return rc;
 }
 
+/* Within [off+pos, off+len) of window w: the hole up to *hole_end (relative
+ * to off) and the data extent after it, *dlen bytes (0: hole to the end). */
+static int next_extent(struct cl_tp *tp, unsigned w, uint64_t off,
+		       uint64_t pos, uint64_t len, uint64_t *hole_end,
+		       uint64_t *dlen)
+{
+	uint64_t doff;
+	int rc = tp->ops->data_extent(tp, w, off + pos, len - pos, &doff,
+				      dlen);
+
+	if (rc)
+		return rc;
+	/* never trust a backend to stay inside what we asked */
+	if (*dlen && (doff < off + pos || doff - (off + pos) > len - pos ||
+		      *dlen > len - pos - (doff - (off + pos))))
+		return cl_seterr(tp->ctx, CL_E_INTERNAL, "transport '%s' "
+				 "reported a data extent outside the range",
+				 tp->ops->name);
+	*hole_end = *dlen ? doff - off : len;
+	return 0;
+}
+
 int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
 	       uint64_t *written)
 {
-	uint64_t off, pos = 0, doff, dlen;
+	uint64_t off, pos = 0, hole, dlen;
 	unsigned w = 0;
 	int rc = span(tp, "fill", addr, len, &w, &off);
 
@@ -273,23 +296,77 @@ int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
 		return cl_tp_fill(tp, addr, 0, len);
 	}
 	while (pos < len) {
-		rc = tp->ops->data_extent(tp, w, off + pos, len - pos, &doff,
-					  &dlen);
+		rc = next_extent(tp, w, off, pos, len, &hole, &dlen);
 		if (rc || !dlen)
 			return rc;
-		/* never trust a backend to stay inside what we asked */
-		if (doff < off + pos || doff - (off + pos) > len - pos ||
-		    dlen > len - pos - (doff - (off + pos)))
-			return cl_seterr(tp->ctx, CL_E_INTERNAL, "transport "
-					 "'%s' reported a data extent outside "
-					 "the range", tp->ops->name);
-		rc = cl_tp_fill(tp, addr + (doff - off), 0, dlen);
+		rc = cl_tp_fill(tp, addr + hole, 0, dlen);
 		if (rc)
 			return rc;
 		*written += dlen;
-		pos = doff - off + dlen;
+		pos = hole + dlen;
 	}
 	return 0;
+}
+
+/* Image bytes are checked for zeros in grains this large (card pages). */
+#define ZERO_GRAIN ((uint64_t)4096)
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));
+}
+
+/* buf[a, b) goes where the card already reads zeros: write only the
+ * grains (aligned on card addresses) that hold something else, in runs. */
+static int write_over_hole(struct cl_tp *tp, uint64_t addr, const uint8_t *buf,
+			   uint64_t a, uint64_t b, uint64_t *skipped)
+{
+	uint64_t run = a, g = a;
+	int rc = 0;
+
+	while (g < b && !rc) {
+		uint64_t next = ((addr + g) / ZERO_GRAIN + 1) * ZERO_GRAIN - addr;
+
+		if (next > b)
+			next = b;
+		if (all_zero(buf + g, (size_t)(next - g))) {
+			if (run < g)
+				rc = cl_tp_write(tp, addr + run, buf + run,
+						 (size_t)(g - run));
+			*skipped += next - g;
+			run = next;
+		}
+		g = next;
+	}
+	if (!rc && run < b)
+		rc = cl_tp_write(tp, addr + run, buf + run, (size_t)(b - run));
+	return rc;
+}
+
+int cl_tp_write_image(struct cl_tp *tp, uint64_t addr, const void *buf,
+		      size_t len, uint64_t *skipped)
+{
+	uint64_t off, pos = 0, dlen, hole_end;
+	unsigned w = 0;
+	int rc = span(tp, "write", addr, len, &w, &off);
+
+	*skipped = 0;
+	if (rc || !len)
+		return rc;
+	if (!tp->ops->data_extent)
+		return cl_tp_write(tp, addr, buf, len);
+	while (pos < len && !rc) {
+		rc = next_extent(tp, w, off, pos, len, &hole_end, &dlen);
+		if (rc)
+			return rc;
+		rc = write_over_hole(tp, addr, buf, pos, hole_end, skipped);
+		if (!rc && dlen)
+			rc = cl_tp_write(tp, addr + hole_end,
+					 (const uint8_t *)buf + hole_end,
+					 (size_t)dlen);
+		pos = hole_end + dlen;
+	}
+	return rc;
 }
 
 int cl_tp_flush(struct cl_tp *tp)

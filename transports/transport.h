@@ -68,6 +68,9 @@ struct cl_tp_ops {
 			unsigned width, uint64_t *value);
 	int (*reg_write)(struct cl_tp *tp, unsigned bar, uint64_t off,
 			 unsigned width, uint64_t value);
+	/* Reads may run in a second thread while this one writes elsewhere,
+	 * and see earlier writes without a flush (the mem transport). */
+	bool concurrent_read;
 	/* Optional: one line describing what is open ("mem /dev/shm/x"). */
 	int (*describe)(struct cl_tp *tp, char *buf, size_t len);
 };
@@ -105,6 +108,11 @@ int cl_tp_fill(struct cl_tp *tp, uint64_t addr, int byte, uint64_t len);
  * vouch for; *written says how many bytes were written. */
 int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
 	       uint64_t *written);
+/* Write an image's bytes: as cl_tp_write, except that 4 KiB grains of
+ * zeros landing where the transport knows the card reads zeros already
+ * (holes of a fresh RAM file) are left out; *skipped counts them. */
+int cl_tp_write_image(struct cl_tp *tp, uint64_t addr, const void *buf,
+		      size_t len, uint64_t *skipped);
 int cl_tp_flush(struct cl_tp *tp);
 int cl_tp_hold(struct cl_tp *tp);
 int cl_tp_reg_read(struct cl_tp *tp, int bar, uint64_t off, unsigned width,

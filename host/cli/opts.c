@@ -18,6 +18,7 @@ enum {
 	OPT_MAX_SIZE, OPT_MAX_RATIO, OPT_NO_START, OPT_JSON, OPT_PROGRESS,
 	OPT_NO_PROGRESS, OPT_CMDLINE, OPT_WAIT, OPT_IMAGE, OPT_BLOB,
 	OPT_INITRD, OPT_DTB, OPT_DTB_FROM_CARD, OPT_SET, OPT_RECIPE,
+	OPT_LOW_MEMORY, OPT_WHOLE, OPT_MEM_BUDGET,
 };
 
 static const struct option longopts[] = {
@@ -32,6 +33,9 @@ static const struct option longopts[] = {
 	{ "use-vaddr", no_argument, NULL, OPT_USE_VADDR },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "low-memory", no_argument, NULL, OPT_LOW_MEMORY },
+	{ "no-low-memory", no_argument, NULL, OPT_WHOLE },
+	{ "mem-budget", required_argument, NULL, OPT_MEM_BUDGET },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "no-start", no_argument, NULL, OPT_NO_START },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -369,6 +373,15 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 				rc = cli_usage_error(c, "--max-ratio %s out "
 						     "of range", optarg);
 			c->iopts.max_ratio = (unsigned)v;
+			break;
+		case OPT_LOW_MEMORY: c->iopts.mem_mode = CL_MEM_STREAM; break;
+		case OPT_WHOLE: c->iopts.mem_mode = CL_MEM_WHOLE; break;
+		case OPT_MEM_BUDGET:
+			rc = number(c, "--mem-budget", optarg,
+				    &c->iopts.mem_budget);
+			if (!rc && !c->iopts.mem_budget)
+				rc = cli_usage_error(c, "--mem-budget must be "
+						     "more than 0");
 			break;
 		case 'n': c->dry_run = true; break;
 		case OPT_NO_START: c->lopts.no_start = true; break;

@@ -107,9 +107,10 @@ void report_plan(const struct cl_plan *p, FILE *f)
 void report_result(const struct cl_plan *p, const struct cl_load_result *r,
 		   FILE *f)
 {
-	fprintf(f, "wrote     %" PRIu64 " bytes, zeroed %" PRIu64 " of %" PRIu64
-		" bss bytes (rest already zero) in %.1f ms\n",
-		r->bytes_written, r->bytes_zeroed, p->zero_bytes, r->ms_write);
+	fprintf(f, "wrote     %" PRIu64 " bytes (%" PRIu64 " more already in "
+		"place), zeroed %" PRIu64 " of %" PRIu64 " bss bytes (rest "
+		"already zero) in %.1f ms\n", r->bytes_written,
+		r->bytes_in_place, r->bytes_zeroed, p->zero_bytes, r->ms_write);
 	if (r->verified)
 		fprintf(f, "verified  digest 0x%08x in %.1f ms\n", r->digest,
 			r->ms_verify);
@@ -247,6 +248,7 @@ void json_result(struct json *j, const struct cl_plan *p,
 
 	json_obj(j, "result");
 	json_u64(j, "written", r->bytes_written);
+	json_u64(j, "in_place", r->bytes_in_place);
 	json_u64(j, "zeroed", r->bytes_zeroed);
 	json_hex(j, "digest", r->digest);
 	json_arr(j, "segment_digests");
