@@ -1,4 +1,7 @@
-/* blob.S - the bulk of big-dyn.elf: BIG_BLOB (a generated file) in .rodata */
+/* blob.S - the bulk of big-dyn.elf: BIG_BLOB (a generated file) in .rodata
+ *
+ * Also of bulk-exec.elf, which adds BIG_BSS bytes of .bss (big_bss).
+ */
 #ifndef BIG_BLOB
 #error "BIG_BLOB must name the generated blob file"
 #endif
@@ -9,3 +12,12 @@
 big_blob:
 	.incbin	BIG_BLOB
 big_blob_end:
+
+#ifdef BIG_BSS
+	.section .bss.big_bss, "aw", %nobits
+	.balign	4096
+	.globl	big_bss
+	.hidden	big_bss
+big_bss:
+	.skip	BIG_BSS
+#endif
