@@ -112,17 +112,21 @@ demo: deps
 
 # Timings, not tests: load speed of large images against gzip -dc, objcopy
 # and QEMU's loader; time from `cardload boot` to the payload's first
-# UART byte on the QEMU card, small and large images.
+# UART byte on the QEMU card, small and large images; the same with the
+# image inflated on the card by card-bsp's gunzip stub instead of the host.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all card bench-payloads
 	$(Q)python3 test-harness/bench/load-speed.py $(O)
 	$(Q)sh test-harness/bench/first-byte.sh $(O)
+	$(Q)sh test-harness/bench/first-instruction.sh $(O)
 
 # The large images of load-speed.py: card-bsp's bulk-exec.elf and Debian's
-# x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh).
+# x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh); and
+# first-instruction.sh's card-bsp inflate-bench.
 .PHONY: bench-payloads
 bench-payloads: $(BIN) card
 	$(Q)$(MAKE) -s -C card-bsp O=$(abspath $(O))/card-bsp bulk
+	$(Q)$(MAKE) -s -C card-bsp O=$(abspath $(O))/card-bsp inflate-bench
 	$(Q)sh test-harness/bench/vmlinux.sh $(O)
 
 install: $(BIN) $(LIB)

@@ -11,7 +11,7 @@
  * ones far more often, with two operand bits varied, and now and then a
  * short repeat of an earlier stretch (as inlined or duplicated code is).
  * From the same generator, so also the same bytes on every build. Used to
- * build bulk-exec.elf. Never committed.
+ * build bulk-exec.elf and inflate-bench.elf. Never committed.
  */
 #include <stdint.h>
 #include <stdio.h>
