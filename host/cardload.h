@@ -319,6 +319,9 @@ struct cl_patch {            /* one relocated word, applied in host memory */
 	uint64_t src;            /* offset in img->data */
 	uint64_t value;
 	uint8_t width;           /* 4 or 8 */
+	bool add;                /* streamed image: add value to the word in
+				  * the image (an implicit addend not yet read;
+				  * naturally aligned) */
 };
 
 struct cl_setsym {           /* --set SYMBOL=VALUE, planned */

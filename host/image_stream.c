@@ -128,7 +128,7 @@ static int pass(struct gather *g, struct cl_stream *s, uint64_t *size)
 		uint64_t pos = s->out_pos;
 
 		rc = cl_stream_next(s, &chunk, &n);
-		if (rc == CL_E_TOOBIG)	/* from the stream: name the cap */
+		if (rc == CL_E_TOOBIG && s->over_cap)	/* name the cap */
 			rc = cl_image_cap_error(g->ctx, g->name, g->opts,
 						g->img->file_size,
 						g->compressed);

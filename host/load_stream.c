@@ -67,6 +67,15 @@ static void patch_chunk(struct sload *l, uint8_t *chunk, uint64_t pos,
 
 		if (pt->src >= pos + n)
 			break;
+		if (pt->add) { /* aligned, so inside this chunk */
+			if (pt->src < pos || pt->src + pt->width > pos + n)
+				continue;
+			cl_put_word(chunk + (pt->src - pos), pt->width,
+				    p->img->endian, pt->value +
+				    cl_get_word(chunk + (pt->src - pos),
+						pt->width, p->img->endian));
+			continue;
+		}
 		cl_put_word(w, pt->width, p->img->endian, pt->value);
 		patch_part(chunk, pos, n, pt->src, w, pt->width);
 	}
@@ -184,8 +193,8 @@ static int stream_all(struct sload *l)
 			break;
 		rc = route(l, chunk, pos, n);
 	}
-	if (rc == CL_E_TOOBIG || (!rc && (s->out_pos != img->size ||
-					  s->crc != img->stream_crc)))
+	if ((rc && s && s->over_cap) || (!rc && (s->out_pos != img->size ||
+						 s->crc != img->stream_crc)))
 		rc = cl_seterr(l->ctx, CL_E_FILE, "'%s' changed while it was "
 			       "being loaded; card left held", img->path);
 	cl_stream_close(s);

@@ -71,7 +71,7 @@ static int64_t va_to_src(const struct rstate *st, uint64_t va, uint64_t len)
 }
 
 static int add_patch(struct rstate *st, uint64_t where, uint64_t value,
-		     const char *table, size_t idx)
+		     bool add, const char *table, size_t idx)
 {
 	int64_t src = va_to_src(st, where, st->width);
 
@@ -91,8 +91,15 @@ static int add_patch(struct rstate *st, uint64_t where, uint64_t value,
 	}
 	if (st->width == 4)
 		value &= 0xffffffffu;
+	if (add && src % st->width)
+		return cl_seterr(st->ctx, CL_E_RELOC, "'%s': %s record %zu "
+				 "patches 0x%" PRIx64 ", not aligned: a "
+				 "low-memory load cannot apply it; use "
+				 "--no-low-memory", st->img->path, table, idx,
+				 where);
 	st->patch[st->n++] = (struct cl_patch){
 		.src = (uint64_t)src, .value = value, .width = (uint8_t)st->width,
+		.add = add,
 	};
 	return 0;
 }
@@ -172,6 +179,12 @@ static int do_table(struct rstate *st, const char *name, uint64_t va,
 					 st->img->path, name, i, rtype,
 					 sym ? " with a symbol" : "",
 					 st->arch->name);
+		if (!rela && st->img->streamed) { /* read at load time */
+			rc = add_patch(st, off, st->bias, true, name, i);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (!rela) { /* addend is the word in place */
 			int64_t src = va_to_src(st, off, st->width);
 
@@ -180,7 +193,7 @@ static int do_table(struct rstate *st, const char *name, uint64_t va,
 						     st->width,
 						     st->img->endian);
 		}
-		rc = add_patch(st, off, addend + st->bias, name, i);
+		rc = add_patch(st, off, addend + st->bias, false, name, i);
 		if (rc)
 			return rc;
 	}
@@ -241,10 +254,12 @@ static int do_relr(struct rstate *st, const struct cl_dyninfo *d)
 						 " patches 0x%" PRIx64 ", outside "
 						 "the image's file-backed bytes",
 						 st->img->path, i, va);
-			rc = add_patch(st, va,
+			rc = st->img->streamed ?
+			     add_patch(st, va, st->bias, true, "DT_RELR", i) :
+			     add_patch(st, va,
 				       cl_get_word(st->img->data + src, w,
 						   st->img->endian) + st->bias,
-				       "DT_RELR", i);
+				       false, "DT_RELR", i);
 			if (rc)
 				return rc;
 		}

@@ -133,8 +133,10 @@ int cl_stream_next(struct cl_stream *s, uint8_t **chunk, size_t *n)
 			return rc;
 		*chunk = s->buf;
 	}
-	if (cl_add_ovf(s->out_pos, (uint64_t)*n, &end) || end > s->cap)
+	if (cl_add_ovf(s->out_pos, (uint64_t)*n, &end) || end > s->cap) {
+		s->over_cap = true;
 		return CL_E_TOOBIG;	/* the caller names the cap */
+	}
 	s->crc = cl_crc32(s->crc, *chunk, *n);
 	s->out_pos = end;
 	return 0;

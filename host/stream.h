@@ -26,6 +26,7 @@ struct cl_stream {
 	uint64_t out_pos;          /* output bytes produced this pass */
 	uint32_t crc;              /* CRC-32 of them */
 	bool done;
+	bool over_cap;             /* the last CL_E_TOOBIG was the cap */
 };
 
 /* A stream over in[0, in_len) (decompressed by d unless NULL). drop: the
@@ -35,9 +36,9 @@ int cl_stream_open(struct cl_ctx *ctx, const char *name,
 		   bool drop, uint64_t cap, uint64_t mem_limit,
 		   struct cl_stream **out);
 /* The next chunk (at output offset s->out_pos before the call): *n bytes
- * at *chunk, writable until the next call; *n == 0 at the end. Errors:
- * CL_E_DECOMP and others with a message; CL_E_TOOBIG (more than cap)
- * without one. */
+ * at *chunk, writable until the next call; *n == 0 at the end. Chunks
+ * start at multiples of CL_STREAM_CHUNK. Errors come with a message, except
+ * CL_E_TOOBIG with s->over_cap set (more than cap: the caller names it). */
 int cl_stream_next(struct cl_stream *s, uint8_t **chunk, size_t *n);
 /* Back to offset 0 for another pass. */
 int cl_stream_rewind(struct cl_stream *s);

@@ -32,6 +32,8 @@ void report_image(const struct cl_image *img, FILE *f)
 		img->compression, img->file_size);
 	if (img->size != img->file_size)
 		fprintf(f, " -> %" PRIu64 " bytes", img->size);
+	if (img->streamed)
+		fprintf(f, " (streamed: low-memory)");
 	if (img->kind == CL_KIND_RAW) {
 		fprintf(f, ", raw binary\n");
 		return;
@@ -132,6 +134,7 @@ void json_image(struct json *j, const struct cl_image *img)
 	json_obj(j, "image");
 	json_str(j, "path", img->path);
 	json_str(j, "compression", img->compression);
+	json_bool(j, "streamed", img->streamed);
 	json_u64(j, "file_size", img->file_size);
 	json_u64(j, "size", img->size);
 	json_str(j, "type", type_name(img));
