@@ -22,6 +22,9 @@
 /* With no size cap (max_size 0) an image is still at most this large. */
 #define IMG_HARD_MAX (UINT64_C(4) << 30)
 
+/* Inputs smaller than this are not worth a thread that sheds their pages. */
+#define SHED_MIN ((size_t)4 << 20)
+
 /* img->map_kind: where img->map came from (munmap releases either) */
 enum { IMG_MAP_NONE, IMG_MAP_FILE, IMG_MAP_ANON };
 
@@ -197,6 +200,7 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	uint64_t cap = cl_image_cap(opts, img->file_size, true);
+	struct cl_shed *shed;
 	size_t reserve, len, keep;
 	uint8_t *out;
 	int rc;
@@ -218,8 +222,14 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 	/* 2 MiB pages where the kernel offers them: far fewer faults */
 	madvise(out, reserve, MADV_HUGEPAGE);
 
+	/* a file's pages can be dropped behind the decoder (shed.c) */
+	shed = img->map_kind == IMG_MAP_FILE && img->map_size >= SHED_MIN ?
+		       cl_shed_start(img->map, img->map_size, out, reserve,
+				     d->size_hint(img->map, img->map_size)) :
+		       NULL;
 	rc = d->run(ctx, name, img->map, img->map_size, out, (size_t)cap,
 		    &len);
+	cl_shed_stop(shed);
 	if (rc == CL_E_TOOBIG) {
 		rc = cl_image_cap_error(ctx, name, opts, img->file_size, true);
 		goto out_unmap;

@@ -102,6 +102,13 @@ int cl_load_streamed(struct cl_ctx *ctx, const struct cl_plan *plan,
 		     struct cl_tp *tp, const struct cl_load_opts *o,
 		     struct cl_load_result *res);
 
+/* shed.c: while a whole-buffer decoder fills out from in (a clean file
+ * mapping), drop in's pages well behind it; NULL if it cannot help. */
+struct cl_shed;
+struct cl_shed *cl_shed_start(uint8_t *in, size_t in_len, uint8_t *out,
+			      size_t out_cap, uint64_t out_hint);
+void cl_shed_stop(struct cl_shed *s);
+
 /* elf_need.c: the file ranges the loader itself reads from an ELF image
  * (headers, notes, dynamic, relocation and symbol tables), as far as they
  * follow from ranges have() says are complete. Fills w[0..max); returns
