@@ -227,7 +227,10 @@ def bench(p):
     gzip_ms = statistics.median(gzip[0]) if gzip else None
     objcopy_ms = statistics.median(objcopy[0]) if objcopy else None
 
-    def cardload_row(label, image, compressed, extra=(), optional=False):
+    def cardload_row(label, image, compressed, extra=(), optional=False,
+                     goal=True):
+        """goal: the issue's goals apply (the .gz, .elf and --low-memory
+        rows); zstd and xz rows are shown beside them, without goals."""
         low_memory = "--low-memory" in extra
         state = verify(p, label, image, extra, optional)
         if state == "n/a":
@@ -244,9 +247,11 @@ def bench(p):
         else:
             base, base_name, limit = objcopy_ms, "objcopy", 1.0
         checks = []
-        if base:
+        if base and goal and not low_memory:
             checks.append(("time", ms <= limit * base))
-        checks.append(("rss", peak < 32) if low_memory else ("rss", peak <= elf_mib + 16))
+        if goal:
+            checks.append(("rss", peak < 32) if low_memory else
+                          ("rss", peak <= elf_mib + 16))
         ratio = "%.2fx %s" % (ms / base, base_name) if base else ""
         rows.append(fmt_row(label, t, ratio, rss, goals(checks)))
 
@@ -260,8 +265,10 @@ def bench(p):
         name += " (binutils objcopy refused it)"
     rows.append(fmt_row(name, objcopy[0], rss=objcopy[1]) if objcopy else
                 fmt_row(name, None, goal="FAILED"))
-    cardload_row("cardload load .zst (zstd -19)", p["zst"], True, optional=True)
-    cardload_row("cardload load .xz (xz -9)", p["xz"], True, optional=True)
+    cardload_row("cardload load .zst (zstd -19)", p["zst"], True, optional=True,
+                 goal=False)
+    cardload_row("cardload load .xz (xz -9)", p["xz"], True, optional=True,
+                 goal=False)
     cardload_row("cardload load --low-memory .gz", p["gz"], True, ["--low-memory"],
                  optional=True)
 
@@ -317,7 +324,8 @@ def main():
         for f in (WINDOW, OUT, QEMU_RAM):
             benchrun.remove(f)
     print()
-    print("goals: time: compressed load <= 0.30 x gzip -dc, .elf load <= 1.0 x objcopy;")
+    print("goals (.gz, .elf and --low-memory rows; zstd and xz are shown for comparison):")
+    print("       time: .gz load <= 0.30 x gzip -dc, .elf load <= 1.0 x objcopy;")
     print("       rss: <= ELF size + 16 MiB, --low-memory < 32 MiB. Peak RSS includes")
     print("       the /dev/shm window's pages a loader touches through a mapping.")
     if failed:
