@@ -242,9 +242,12 @@ static int gz_step(void *state, const uint8_t **in, size_t *in_len,
 	g->in_total += in_n - g->zs.avail_in;
 	*made = out_n - g->zs.avail_out;
 	if (ret == Z_STREAM_END) {
-		g->ended = *done = true;
-		return *in_len ? trailing(g->ctx, g->name, *in_len,
-					  g->in_total) : 0;
+		g->ended = true;
+		if (*in_len)
+			return trailing(g->ctx, g->name, *in_len, g->in_total);
+		/* input may follow this step's: the next step refuses it */
+		*done = in_end;
+		return 0;
 	}
 	if (ret == Z_OK || (ret == Z_BUF_ERROR && (*made || !in_end)))
 		return 0;

@@ -169,16 +169,16 @@ int cl_elf_wants(const uint8_t *d, uint64_t size, cl_have_fn have, void *arg,
 	if (!got(&s, 0, EI_NIDENT) || d[EI_MAG0] != ELFMAG0 ||
 	    d[EI_MAG1] != ELFMAG1 || d[EI_MAG2] != ELFMAG2 ||
 	    d[EI_MAG3] != ELFMAG3)
-		return (int)s.n;
+		return s.over ? -1 : (int)s.n;
 	s.cls = d[EI_CLASS];
 	s.end = d[EI_DATA];
 	if ((s.cls != ELFCLASS32 && s.cls != ELFCLASS64) ||
 	    (s.end != ELFDATA2LSB && s.end != ELFDATA2MSB))
-		return (int)s.n;
+		return s.over ? -1 : (int)s.n;
 	s.a = s.cls == ELFCLASS64 ? 8 : 4;
 	ehsize = s.cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	if (!got(&s, 0, ehsize))
-		return (int)s.n;
+		return s.over ? -1 : (int)s.n;
 	phoff = word(&s, 24 + s.a, s.a);
 	shoff = word(&s, 24 + 2 * s.a, s.a);
 	phent = (unsigned)word(&s, 24 + 3 * s.a + 6, 2);

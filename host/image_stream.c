@@ -58,7 +58,8 @@ static bool have(void *arg, uint64_t off, uint64_t len)
 	return false;
 }
 
-/* Add what has become wanted; pos: where the stream is now. */
+/* Add what has become wanted; pos: the first stream offset still to be
+ * seen (the start of the chunk in hand). */
 static int update(struct gather *g, uint64_t pos)
 {
 	int n = g->img->kind == CL_KIND_RAW ? 0 :
@@ -134,8 +135,9 @@ static int pass(struct gather *g, struct cl_stream *s, uint64_t *size)
 						g->compressed);
 		if (rc || !n)
 			break;
-		if (keep(g, pos, chunk, n))
-			rc = update(g, pos + n);
+		/* ranges learned from this chunk may lie in it: keep again */
+		while (!rc && keep(g, pos, chunk, n))
+			rc = update(g, pos);
 	}
 	*size = s->out_pos;
 	return rc;
