@@ -41,6 +41,11 @@ for f in "$build"/payloads/*.elf "$build"/payloads/*.elf.gz \
 	name=${dir##*/}-${f##*/}
 	cp "$f" "$load/$name"
 	case $f in *.gz) continue ;; esac
+	# the other formats, and an odd size (the streamed path) for each
+	command -v zstd >/dev/null && zstd -q -19 -c "$f" >"$load/$name.zst"
+	command -v xz >/dev/null && xz -6 -c "$f" >"$load/$name.xz"
+	{ cat "$f"; [ $(($(wc -c <"$f") % 2)) -eq 0 ] && printf '\0'; } \
+		>"$load/$name.odd"
 	images="$images $f"
 	size=$(wc -c <"$f")
 	head -c $((size / 2)) "$f" >"$load/$name.half"
