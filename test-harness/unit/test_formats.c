@@ -101,12 +101,13 @@ static const struct {
 	const char *name, *ext;
 } fmts[NFMT] = { { "gzip", "gz" }, { "zstd", "zst" }, { "xz", "xz" } };
 
-static struct buf gzip_level(const void *p, size_t n, int level)
+/* zlib's deflate at level with window bits wbits (31: gzip, -15: raw). */
+static struct buf zlib_pack(const void *p, size_t n, int level, int wbits)
 {
 	z_stream zs = { 0 };
 	struct buf b;
 
-	if (deflateInit2(&zs, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY))
+	if (deflateInit2(&zs, level, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY))
 		bail("deflateInit2 failed");
 	b.n = deflateBound(&zs, n) + 64;
 	b.p = xmalloc(b.n);
@@ -119,6 +120,11 @@ static struct buf gzip_level(const void *p, size_t n, int level)
 	b.n = zs.total_out;
 	deflateEnd(&zs);
 	return b;
+}
+
+static struct buf gzip_level(const void *p, size_t n, int level)
+{
+	return zlib_pack(p, n, level, 31);
 }
 
 static struct buf gzip_pack(const void *p, size_t n)
@@ -129,22 +135,7 @@ static struct buf gzip_pack(const void *p, size_t n)
 /* Raw deflate (no wrapper), for hand-made gzip members. */
 static struct buf deflate_raw(const void *p, size_t n)
 {
-	z_stream zs = { 0 };
-	struct buf b;
-
-	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY))
-		bail("deflateInit2 failed");
-	b.n = deflateBound(&zs, n) + 64;
-	b.p = xmalloc(b.n);
-	zs.next_in = (Bytef *)p;
-	zs.avail_in = (uInt)n;
-	zs.next_out = b.p;
-	zs.avail_out = (uInt)b.n;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		bail("deflate did not finish");
-	b.n = zs.total_out;
-	deflateEnd(&zs);
-	return b;
+	return zlib_pack(p, n, 6, -15);
 }
 
 /* One frame; with a content checksum so that corruption is always seen. */
