@@ -192,11 +192,12 @@ int cl_image_cap_error(struct cl_ctx *ctx, const char *name,
 
 /*
  * Inflate img->map (the input) into a fresh reservation capped by the size
- * and ratio caps; on success the output replaces the input in img.
+ * and ratio caps; on success the output replaces the input in img. hint:
+ * the headers' output size (0: unknown), for shedding the input's pages.
  */
 static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 		      const char *name, const struct cl_decomp *d,
-		      const struct cl_image_opts *opts)
+		      uint64_t hint, const struct cl_image_opts *opts)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	uint64_t cap = cl_image_cap(opts, img->file_size, true);
@@ -225,7 +226,7 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 	/* a file's pages can be dropped behind the decoder (shed.c) */
 	shed = img->map_kind == IMG_MAP_FILE && img->map_size >= SHED_MIN ?
 		       cl_shed_start(img->map, img->map_size, out, reserve,
-				     d->size_hint(img->map, img->map_size)) :
+				     hint) :
 		       NULL;
 	rc = d->run(ctx, name, img->map, img->map_size, out, (size_t)cap,
 		    &len);
@@ -279,7 +280,7 @@ static uint64_t default_budget(void)
  * caller's buffer is in memory already. */
 static bool stream_it(struct cl_ctx *ctx, const struct cl_image *img,
 		      const char *name, const struct cl_decomp *d,
-		      const struct cl_image_opts *opts)
+		      uint64_t hint, const struct cl_image_opts *opts)
 {
 	uint64_t budget, expect, need;
 
@@ -290,7 +291,7 @@ static bool stream_it(struct cl_ctx *ctx, const struct cl_image *img,
 	budget = opts->mem_budget ? opts->mem_budget : default_budget();
 	/* headers say how large the output is (a hint: caps still hold);
 	 * when they do not, assume a typical 4:1 */
-	expect = d ? d->size_hint(img->map, img->map_size) : img->file_size;
+	expect = d ? hint : img->file_size;
 	if (d && !expect && cl_mul_ovf(img->file_size, 4, &expect))
 		expect = UINT64_MAX;
 	if (cl_add_ovf(expect, d ? img->file_size : 0, &need))
@@ -308,17 +309,19 @@ static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 			const char *name, const struct cl_image_opts *opts)
 {
 	const struct cl_decomp *d = cl_decomp_find(img->map, img->map_size);
+	/* what the headers say the output is: chooses, never sizes */
+	uint64_t hint = d ? d->size_hint(img->map, img->map_size) : 0;
 	char head[3 * sizeof(elf_magic) + 1];
 	size_t i, n;
 	bool elf;
 	int rc;
 
-	if (stream_it(ctx, img, name, d, opts)) {
+	if (stream_it(ctx, img, name, d, hint, opts)) {
 		rc = cl_image_stream(ctx, img, name, d, opts);
 		if (rc)
 			return rc;
 	} else if (d) {
-		rc = decompress(ctx, img, name, d, opts);
+		rc = decompress(ctx, img, name, d, hint, opts);
 		if (rc)
 			return rc;
 	} else {

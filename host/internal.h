@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cardload.h"
 
 struct cl_ctx {
@@ -37,6 +38,12 @@ int cl_interrupted(struct cl_ctx *ctx);
 static inline int cl_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
 	return as && bs && a < b + bs && b < a + as;
+}
+
+/* p[0, n) holds only zero bytes. */
+static inline bool cl_all_zero(const uint8_t *p, size_t n)
+{
+	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));
 }
 
 static inline int cl_is_pow2(uint64_t x)
@@ -90,7 +97,12 @@ void cl_digest_part(const struct cl_plan *p, unsigned i, const uint8_t *d,
 		    uint32_t *img_crc);
 void cl_load_digests(const struct cl_plan *p, const uint32_t *file_crc,
 		     const uint32_t *img_crc, struct cl_load_result *res);
-int64_t cl_first_diff(const uint8_t *got, const uint8_t *want, size_t n);
+/* Read card [addr, addr+len) back through buf (CL_VERIFY_CHUNK bytes) and
+ * compare it with want (NULL: zeros); *bad is the offset of the first
+ * difference, or -1. Errors: the transport's, or CL_E_INTR. */
+int cl_read_compare(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
+		    const uint8_t *want, uint64_t len, uint8_t *buf,
+		    int64_t *bad);
 int cl_verify_error(struct cl_ctx *ctx, struct cl_tp *tp,
 		    const struct cl_plan_seg *s, const uint32_t *want,
 		    uint64_t bad, uint8_t *buf);

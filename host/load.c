@@ -19,8 +19,6 @@
 #include "release.h"
 #include "transport.h"
 
-#define VERIFY_CHUNK CL_VERIFY_CHUNK
-
 static int hold(struct cl_ctx *ctx, const struct cl_board *b,
 		struct cl_tp *tp, uint64_t entry, const uint64_t *arg)
 {
@@ -157,16 +155,41 @@ static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
 
 /* Offset in got[0..n) of its first byte that differs from want (NULL:
  * zeros), or -1. */
-int64_t cl_first_diff(const uint8_t *got, const uint8_t *want, size_t n)
+static int64_t first_diff(const uint8_t *got, const uint8_t *want, size_t n)
 {
 	size_t k = 0;
 
-	if (want ? !memcmp(got, want, n) : !n || (!got[0] &&
-						  !memcmp(got, got + 1, n - 1)))
+	if (want ? !memcmp(got, want, n) : cl_all_zero(got, n))
 		return -1;
 	while (k < n && got[k] == (want ? want[k] : 0))
 		k++;
 	return (int64_t)k;
+}
+
+int cl_read_compare(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
+		    const uint8_t *want, uint64_t len, uint8_t *buf,
+		    int64_t *bad)
+{
+	uint64_t off;
+	int rc;
+
+	*bad = -1;
+	for (off = 0; off < len; off += CL_VERIFY_CHUNK) {
+		size_t n = len - off < CL_VERIFY_CHUNK ? (size_t)(len - off) :
+							  CL_VERIFY_CHUNK;
+		int64_t k;
+
+		rc = cl_interrupted(ctx) ? CL_E_INTR :
+		     cl_tp_read(tp, addr + off, buf, n);
+		if (rc)
+			return rc;
+		k = first_diff(buf, want ? want + off : NULL, n);
+		if (k >= 0) {
+			*bad = (int64_t)off + k;
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /* The CRC of what the card holds in [addr, addr+len), for a message. */
@@ -176,9 +199,9 @@ static uint32_t card_crc(struct cl_tp *tp, uint64_t addr, uint64_t len,
 	uint32_t crc = 0;
 	uint64_t off;
 
-	for (off = 0; off < len; off += VERIFY_CHUNK) {
-		size_t n = len - off > VERIFY_CHUNK ? VERIFY_CHUNK :
-						      (size_t)(len - off);
+	for (off = 0; off < len; off += CL_VERIFY_CHUNK) {
+		size_t n = len - off > CL_VERIFY_CHUNK ? CL_VERIFY_CHUNK :
+							 (size_t)(len - off);
 
 		if (cl_tp_read(tp, addr + off, buf, n))
 			break;

@@ -8,10 +8,7 @@
  * zeroed and read back. The pass must reproduce the bytes the opening
  * passes saw (length and CRC), or the load fails with the card held.
  */
-#include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
-#include "decompress.h"
 #include "internal.h"
 #include "stream.h"
 #include "transport.h"
@@ -102,12 +99,12 @@ static int put(struct sload *l, unsigned i, uint64_t off, const uint8_t *d,
 		return 0;
 	rc = cl_tp_flush(l->tp);
 	if (!rc)
-		rc = cl_tp_read(l->tp, s->addr + off, l->vbuf, n);
-	if (rc)
+		rc = cl_read_compare(l->ctx, l->tp, s->addr + off, d, n, l->vbuf,
+				     &bad);
+	if (rc || bad < 0)
 		return rc;
-	bad = cl_first_diff(l->vbuf, d, n);
-	return bad < 0 ? 0 : cl_verify_error(l->ctx, l->tp, s, NULL,
-					      off + (uint64_t)bad, l->vbuf);
+	return cl_verify_error(l->ctx, l->tp, s, NULL, off + (uint64_t)bad,
+			       l->vbuf);
 }
 
 /* Route chunk [pos, pos+n) to every segment whose file bytes it holds. */
@@ -146,27 +143,21 @@ static int zero_bss(struct sload *l)
 
 	for (i = 0; i < l->p->nseg; i++) {
 		const struct cl_plan_seg *s = &l->p->seg[i];
-		uint64_t len = s->memsz - s->filesz, zdone, off;
+		uint64_t len = s->memsz - s->filesz, zdone;
+		int64_t bad;
 
 		rc = cl_tp_zero(l->tp, s->addr + s->filesz, len, &zdone);
 		if (rc)
 			return rc;
 		l->res->bytes_zeroed += zdone;
-		for (off = 0; !l->o->no_verify && off < len;
-		     off += CL_VERIFY_CHUNK) {
-			size_t n = len - off < CL_VERIFY_CHUNK ?
-					   (size_t)(len - off) : CL_VERIFY_CHUNK;
-			int64_t bad;
-
-			rc = cl_interrupted(l->ctx) ? CL_E_INTR :
-			     cl_tp_read(l->tp, s->addr + s->filesz + off,
-					l->vbuf, n);
+		if (!l->o->no_verify) {
+			rc = cl_read_compare(l->ctx, l->tp, s->addr + s->filesz,
+					     NULL, len, l->vbuf, &bad);
 			if (rc)
 				return rc;
-			bad = cl_first_diff(l->vbuf, NULL, n);
 			if (bad >= 0)
 				return cl_verify_error(l->ctx, l->tp, s, NULL,
-						       s->filesz + off +
+						       s->filesz +
 						       (uint64_t)bad, l->vbuf);
 		}
 		l->done += len;

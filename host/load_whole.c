@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <string.h>
 #include <unistd.h>
 #include "internal.h"
 #include "transport.h"
@@ -109,27 +108,19 @@ static int check_piece(struct whole *w, const struct piece *pc)
 	const struct cl_plan_seg *s = &w->p->seg[pc->seg];
 	const uint8_t *want = pc->bss ? NULL :
 				      w->p->img->data + s->src + pc->off;
-	uint64_t off;
+	int64_t bad;
 	int rc;
 
-	for (off = 0; !w->o->no_verify && off < pc->len;
-	     off += CL_VERIFY_CHUNK) {
-		size_t n = pc->len - off < CL_VERIFY_CHUNK ?
-				   (size_t)(pc->len - off) : CL_VERIFY_CHUNK;
-		int64_t bad;
-
-		rc = cl_interrupted(w->ctx) ? CL_E_INTR :
-		     cl_tp_read(w->tp, s->addr + pc->off + off, w->buf, n);
-		if (rc)
-			return rc;
-		bad = cl_first_diff(w->buf, want ? want + off : NULL, n);
-		if (bad >= 0) {
-			w->bad_seg = pc->seg;
-			w->bad_off = pc->off + off + (uint64_t)bad;
-			return CL_E_VERIFY; /* message made by the writer */
-		}
+	if (w->o->no_verify)
+		return 0;
+	rc = cl_read_compare(w->ctx, w->tp, s->addr + pc->off, want, pc->len,
+			     w->buf, &bad);
+	if (!rc && bad >= 0) {
+		w->bad_seg = pc->seg;
+		w->bad_off = pc->off + (uint64_t)bad;
+		rc = CL_E_VERIFY; /* message made by the writer */
 	}
-	return 0;
+	return rc;
 }
 
 static void *checker(void *arg)

@@ -11,8 +11,6 @@
  * Every pass must see the same bytes: each keeps a CRC and length of all it
  * produced, which the caller compares between passes.
  */
-#include <errno.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "decompress.h"
@@ -21,10 +19,13 @@
 
 #define STREAM_IN_STEP ((size_t)256 << 10) /* input per decoder step */
 
+/* Drop the input's pages below upto; at the end of the input, its last
+ * partial page too (the mapping ends on that page's end, never beyond). */
 static void drop_below(struct cl_stream *s, size_t upto)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	size_t end = upto / page * page;
+	size_t end = upto >= s->in_len ? (s->in_len + page - 1) / page * page :
+					 upto / page * page;
 
 	if (s->drop && end > s->dropped) {
 		madvise(s->in + s->dropped, end - s->dropped, MADV_DONTNEED);
@@ -78,7 +79,7 @@ int cl_stream_rewind(struct cl_stream *s)
 	if (s->d && s->st)
 		s->d->close(s->st);
 	s->st = NULL;
-	drop_below(s, s->in_len + (size_t)sysconf(_SC_PAGESIZE));
+	drop_below(s, s->in_len);
 	s->dropped = 0;
 	return start(s);
 }

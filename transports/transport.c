@@ -311,11 +311,6 @@ int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
 /* Image bytes are checked for zeros in grains this large (card pages). */
 #define ZERO_GRAIN ((uint64_t)4096)
 
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));
-}
-
 /* buf[a, b) goes where the card already reads zeros: write only the
  * grains (aligned on card addresses) that hold something else, in runs. */
 static int write_over_hole(struct cl_tp *tp, uint64_t addr, const uint8_t *buf,
@@ -329,7 +324,7 @@ static int write_over_hole(struct cl_tp *tp, uint64_t addr, const uint8_t *buf,
 
 		if (next > b)
 			next = b;
-		if (all_zero(buf + g, (size_t)(next - g))) {
+		if (cl_all_zero(buf + g, (size_t)(next - g))) {
 			if (run < g)
 				rc = cl_tp_write(tp, addr + run, buf + run,
 						 (size_t)(g - run));
