@@ -23,27 +23,19 @@ for image in $IMAGES; do
 	bench_runs "$image" "$image"
 done
 
-python3 - "$DIR/results" "$REPS" <<'PY'
-import os, statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    image, first, done, rc = line.split()
-    rows.setdefault(image, []).append((first, float(done), int(rc)))
+python3 - "$DIR/results" "$REPS" "$HERE/bench" <<'PY'
+import os, sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, sys.argv[3])
+import firstbyte
+rows = firstbyte.read(sys.argv[1])
 print("cardload boot -> first UART byte, QEMU riscv64 virt card (TCG), %s runs each"
       % sys.argv[2])
 print("%-20s %10s  %24s  %24s" % ("image", "gz bytes", "first byte ms (min..max)",
                                   "cardload ms (min..max)"))
-def cell(v):
-    return "%8.1f (%.1f..%.1f)" % (statistics.median(v), min(v), max(v)) if v else "-"
 for image, all_rs in rows.items():
-    rs = [r for r in all_rs if r[2] == 0]
-    firsts = [float(f) for f, _, _ in rs if f != "-"]
-    dones = [d for _, d, _ in rs]
-    notes = []
-    if len(rs) < len(all_rs):
-        notes.append("%d runs failed, left out" % (len(all_rs) - len(rs)))
-    if len(firsts) < len(rs):
-        notes.append("%d runs without output" % (len(rs) - len(firsts)))
+    firsts, dones, notes = firstbyte.split(all_rs)
     print("%-20s %10d  %24s  %24s%s" % (os.path.basename(image), os.path.getsize(image),
-          cell(firsts), cell(dones), "  (%s)" % ", ".join(notes) if notes else ""))
+          firstbyte.cell(firsts), firstbyte.cell(dones),
+          "  (%s)" % ", ".join(notes) if notes else ""))
 PY

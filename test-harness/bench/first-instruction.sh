@@ -49,16 +49,13 @@ for p in $PAYLOADS; do
 		--set inflate_memsz=$((end - start))
 done
 
-python3 - "$DIR/results" "$REPS" "$CARD_BSP" <<'PY'
+python3 - "$DIR/results" "$REPS" "$CARD_BSP" "$HERE/bench" <<'PY'
 import os, statistics, sys
-results, reps, bsp = sys.argv[1:]
-rows = {}
-for line in open(results):
-    label, first, done, rc = line.split()
-    rows.setdefault(label, []).append((first, float(done), int(rc)))
-
-def cell(v):
-    return "%8.1f (%.1f..%.1f)" % (statistics.median(v), min(v), max(v)) if v else "-"
+results, reps, bsp, here = sys.argv[1:]
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, here)
+from firstbyte import cell, read, split
+rows = read(results)
 
 print("cardload boot -> payload's first UART byte, QEMU riscv64 virt card (TCG), "
       "%s runs each" % reps)
@@ -69,14 +66,7 @@ print("%-20s %10s %10s  %24s  %24s" % ("payload:way", "raw bytes", "gz bytes",
 medians = {}
 for label, all_rs in rows.items():
     payload, how = label.split(":")
-    rs = [r for r in all_rs if r[2] == 0]
-    firsts = [float(f) for f, _, _ in rs if f != "-"]
-    dones = [d for _, d, _ in rs]
-    notes = []
-    if len(rs) < len(all_rs):
-        notes.append("%d runs failed, left out" % (len(all_rs) - len(rs)))
-    if len(firsts) < len(rs):
-        notes.append("%d runs without output" % (len(rs) - len(firsts)))
+    firsts, dones, notes = split(all_rs)
     raw = os.path.getsize(os.path.join(bsp, payload + ".bin"))
     gz = os.path.join(bsp, payload + (".elf.gz" if how == "host" else ".bin.gz"))
     if firsts:

@@ -42,6 +42,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "cardload.h"
 
 #define FAKE_FN static __attribute__((unused))
 #define FAKE_DIR_MAX 64
@@ -301,6 +302,25 @@ FAKE_FN void fake_free(char dir[FAKE_DIR_MAX])
 	}
 	nftw(dir, fake_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	dir[0] = 0;
+}
+
+/* A board for a fake card 1af4:1110 (transport pci): one window "ram0" of
+ * 1 MiB at card address ram in BAR2, 32-bit access, no release method;
+ * callers add what their tests need. */
+static inline void fake_board(struct cl_board *b, const char *name,
+			      uint64_t ram)
+{
+	memset(b, 0, sizeof(*b));
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	snprintf(b->transport, sizeof(b->transport), "pci");
+	b->nmatch = 1;
+	snprintf(b->match[0], sizeof(b->match[0]), "1af4:1110");
+	b->nwin = 1;
+	b->win[0] = (struct cl_window){ .name = "ram0", .addr = ram,
+					.size = 1u << 20, .bar = 2,
+					.winreg = { -1, 0 } };
+	b->release = CL_RELEASE_NONE;
+	b->access_width = 4;
 }
 
 #endif /* CL_FAKESYS_H */

@@ -28,7 +28,9 @@
 /* what image_stream.c allows a streaming decoder */
 #define STREAM_MEM ((uint64_t)16 << 20)
 
-static struct cl_ctx *ctx;
+static struct cl_ctx *ctx;	/* imgfail.h uses it */
+#include "imgfail.h"
+
 static char tmpdir[] = "/tmp/test_formats.XXXXXX";
 
 struct buf {
@@ -88,10 +90,6 @@ static uint64_t rnd64(void)
 	return v;
 }
 
-static int has(const char *needle)
-{
-	return strstr(cl_errmsg(ctx), needle) != NULL;
-}
 
 /* ---- compressors --------------------------------------------------------- */
 
@@ -611,23 +609,6 @@ static void test_round_trips(void)
 }
 
 /* ---- broken input, whole ------------------------------------------------- */
-
-static void expect_fail(const char *what, const char *name, const void *p,
-			size_t n, const struct cl_image_opts *o, int want,
-			const char *needle1, const char *needle2)
-{
-	struct cl_image *img = (struct cl_image *)&img;
-	int rc = cl_image_from_memory(ctx, name, p, n, o, &img);
-
-	is_int(rc, want, "%s: %s", what, cl_errname(want));
-	if (!ok(img == NULL && has(name) && (!needle1 || has(needle1)) &&
-		(!needle2 || has(needle2)), "%s: message names '%s'%s%s%s%s",
-		what, name, needle1 ? ", says " : "", needle1 ? needle1 : "",
-		needle2 ? ", " : "", needle2 ? needle2 : ""))
-		diag("message: %s", cl_errmsg(ctx));
-	if (rc == 0)
-		cl_image_free(img);
-}
 
 static void test_broken(void)
 {

@@ -17,7 +17,9 @@
 #include "elfgen.h"
 #include "tap.h"
 
-static struct cl_ctx *ctx;
+static struct cl_ctx *ctx;	/* imgfail.h uses it */
+#include "imgfail.h"
+
 static char tmpdir[] = "/tmp/test_image.XXXXXX";
 
 struct buf {
@@ -111,28 +113,8 @@ static struct buf concat(struct buf a, const void *p, size_t n)
 	return b;
 }
 
-static int has(const char *needle)
-{
-	return strstr(cl_errmsg(ctx), needle) != NULL;
-}
 
 /* One call that must fail with want, and a message with name and needles. */
-static void expect_fail(const char *what, const char *name, const void *p,
-			size_t n, const struct cl_image_opts *o, int want,
-			const char *needle1, const char *needle2)
-{
-	struct cl_image *img = (struct cl_image *)&img;
-	int rc = cl_image_from_memory(ctx, name, p, n, o, &img);
-
-	is_int(rc, want, "%s: %s", what, cl_errname(want));
-	if (!ok(img == NULL && has(name) && (!needle1 || has(needle1)) &&
-		(!needle2 || has(needle2)), "%s: message names '%s'%s%s%s%s",
-		what, name, needle1 ? ", says " : "", needle1 ? needle1 : "",
-		needle2 ? ", " : "", needle2 ? needle2 : ""))
-		diag("message: %s", cl_errmsg(ctx));
-	if (rc == 0)
-		cl_image_free(img);
-}
 
 static void write_file(const char *path, const void *p, size_t n)
 {

@@ -34,21 +34,12 @@ static const char *msg(void)
 /* The transport's window of the board: ram0 = 1 MiB at RAM in BAR2. */
 static void pci_board(struct cl_board *b)
 {
-	memset(b, 0, sizeof(*b));
-	snprintf(b->name, sizeof(b->name), "tpci");
-	snprintf(b->transport, sizeof(b->transport), "pci");
-	b->nmatch = 1;
-	snprintf(b->match[0], sizeof(b->match[0]), "1af4:1110");
-	b->nwin = 1;
-	b->win[0] = (struct cl_window){ .name = "ram0", .addr = RAM,
-					.size = MiB, .bar = 2,
-					.winreg = { -1, 0 } };
+	fake_board(b, "tpci", RAM);
 	b->nres = 1;
 	b->res[0] = (struct cl_reserved){ "mailbox", MBOX, 0x1000 };
 	b->has_mailbox = true;
 	b->mailbox = MBOX;
 	b->release = CL_RELEASE_MAILBOX;
-	b->access_width = 4;
 }
 
 static int open_pci(const struct cl_board *b, const char *slot,

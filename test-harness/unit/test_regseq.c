@@ -183,17 +183,7 @@ static void test_parse(void)
 
 static void regs_board(struct cl_board *b)
 {
-	memset(b, 0, sizeof(*b));
-	snprintf(b->name, sizeof(b->name), "tregs");
-	snprintf(b->transport, sizeof(b->transport), "pci");
-	b->nmatch = 1;
-	snprintf(b->match[0], sizeof(b->match[0]), "1af4:1110");
-	b->nwin = 1;
-	b->win[0] = (struct cl_window){ .name = "ram0", .addr = RAM,
-					.size = MiB, .bar = 2,
-					.winreg = { -1, 0 } };
-	b->release = CL_RELEASE_NONE;
-	b->access_width = 4;
+	fake_board(b, "tregs", RAM);
 }
 
 static uint64_t reg(uint64_t off, unsigned n)
