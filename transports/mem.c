@@ -8,8 +8,8 @@
  *
  * Bulk data goes through pwrite/pread on the same file (one page cache, so
  * the card sees it as through the mapping): the kernel fills fresh pages
- * without a page fault per 4 KiB, twice the speed of copying into the
- * mapping, and the card's RAM never counts in this process's memory.
+ * without a page fault per 4 KiB, faster than copying into the mapping,
+ * and the card's RAM never counts in this process's memory.
  * Naturally aligned words (the mailbox) stay single stores to the mapping.
  *
  * With -O mem.qmp=SOCKET (boards with `release-step = qmp`), the card is a
