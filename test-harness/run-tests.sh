@@ -13,7 +13,10 @@
 # status 1 when anything failed.
 #
 # TEST_TIMEOUT (seconds, default 900) bounds each stream; TESTS=PATTERN runs
-# only the streams whose name contains PATTERN.
+# only the streams whose name contains PATTERN; SKIP_STREAMS="A B" leaves
+# out the streams whose names contain A or B (make check's sanitizer pass
+# leaves out the slow VM and QEMU rigs it already ran). Each stream's wall
+# time is printed after it, and all of them, slowest first, at the end.
 set -u
 
 if [ $# -ne 1 ]; then
@@ -29,6 +32,7 @@ cd "$root" || exit 2
 
 timeout=${TEST_TIMEOUT:-900}
 filter=${TESTS:-}
+leave_out=${SKIP_STREAMS:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-tests.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -40,15 +44,25 @@ run_stream() {
 	name=$1
 	shift
 	case $name in *"$filter"*) ;; *) return 0 ;; esac
+	for pat in $leave_out; do
+		case $name in *"$pat"*)
+			echo "$name: not run here (SKIP_STREAMS: run once, in the first pass)"
+			return 0 ;;
+		esac
+	done
 	streams=$((streams + 1))
+	t0=$(date +%s.%N)
 	if command -v timeout >/dev/null 2>&1; then
 		timeout "$timeout" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	else
 		"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	fi
 	status=$?
+	wall=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	echo "$wall $name" >>"$tmp/times"
 	sed "s|^|$name: |" "$tmp/out"
 	sed "s|^|$name: stderr: |" "$tmp/err"
+	echo "$name: wall ${wall} s"
 	# TAP: count points; check the plan (one "1..N", at the start or end).
 	# Prints: passed failed skipped problem
 	set -- $(awk '
@@ -108,6 +122,11 @@ done
 if [ "$streams" -eq 0 ]; then
 	echo "run-tests: no tests found${filter:+ matching '$filter'}"
 	failed=$((failed + 1))
+fi
+
+if [ -s "$tmp/times" ]; then
+	echo "wall time per stream, slowest first (seconds):"
+	sort -rn "$tmp/times" | awk '{ printf "  %7.1f  %s\n", $1, $2 }'
 fi
 
 if [ "$skipped" -gt 0 ]; then

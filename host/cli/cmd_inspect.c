@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_inspect.c - cardload inspect: what an image is and where it would go */
 #include <inttypes.h>
 #include "cli.h"
@@ -7,7 +8,19 @@ static const char usage[] =
 "\n"
 "Show the image's format, compression, ELF header, segments and relocation\n"
 "tables; with --board also the placement plan cardload would use. Nothing\n"
-"is written anywhere. Takes the placement options of 'cardload boot'.\n";
+"is written anywhere and no card is opened.\n"
+"\n"
+"  -b, --board NAME     also plan the placement on this board\n"
+"      --base ADDR      place an ET_DYN image at ADDR (default: lowest fit)\n"
+"      --addr ADDR      describe IMAGE as a raw binary at ADDR\n"
+"      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n"
+"      --max-size SIZE  cap on the decompressed image (default: board RAM)\n"
+"      --max-ratio N    cap on decompressed/compressed size (default 1024)\n"
+"      --low-memory     stream the image (see 'cardload boot --help')\n"
+"      --no-low-memory  hold it whole even above the memory budget\n"
+"      --mem-budget SIZE  stream images that would take more than SIZE\n"
+"      --json           one JSON object on stdout: image, dynamic, plan\n"
+"  -v, --verbose        say more on stderr\n";
 
 static void report_dyn(const struct cl_image *img, FILE *f)
 {
@@ -35,15 +48,14 @@ static void json_dyn(struct json *j, const struct cl_image *img)
 	json_end_obj(j);
 }
 
-int cmd_inspect(struct cli *c, int argc, char **argv)
+static int cmd_inspect(struct cli *c)
 {
 	struct cl_image *img = NULL;
 	struct cl_plan *plan = NULL;
-	struct json j;
-	int rc;
+	struct json *j = &c->j;
+	int rc = 0;
 
-	rc = cli_parse(c, argc, argv, usage, 1);
-	if (!rc && c->board_name)
+	if (c->board_name)
 		rc = cli_load_board(c);
 	if (rc)
 		return rc;
@@ -55,14 +67,10 @@ int cmd_inspect(struct cli *c, int argc, char **argv)
 		return cli_fail(c, rc);
 	}
 	if (c->json) {
-		json_init(&j, stdout);
-		json_obj(&j, NULL);
-		json_image(&j, img);
-		json_dyn(&j, img);
+		json_image(j, img);
+		json_dyn(j, img);
 		if (plan)
-			json_plan(&j, plan);
-		json_end_obj(&j);
-		json_done(&j);
+			json_plan(j, plan);
 	} else {
 		report_image(img, stdout);
 		report_dyn(img, stdout);
@@ -73,3 +81,10 @@ int cmd_inspect(struct cli *c, int argc, char **argv)
 	cl_image_free(img);
 	return 0;
 }
+
+const struct cli_cmd cli_cmd_inspect = {
+	.name = "inspect", .fn = cmd_inspect,
+	.what = "describe an image (and its plan on a board)",
+	.usage = usage, .max_args = 1,
+	.opts = CLI_OPTS_COMMON | CLI_OPT(CO_BOARD) | CLI_OPTS_IMAGE,
+};

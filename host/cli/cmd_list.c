@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_list.c - cardload list: PCI cards that a board file matches */
 #include <dirent.h>
 #include <inttypes.h>
@@ -7,12 +8,19 @@
 
 static const char usage[] =
 "usage: cardload list [-s SLOT] [-d VENDOR:DEVICE] [--json]\n"
-"                     [-O pci.sysfs=DIR]\n"
+"                     [-O pci.sysfs=DIR] [-v]\n"
 "\n"
 "List the PCI devices that match a board's `match` ids (boards with\n"
 "transport = pci, from the board search path), or with -d any device with\n"
 "those ids: slot, ids, matching boards and the sizes of their memory BARs.\n"
-"-s and -d take lspci's syntax. Use the slot with 'cardload boot -s'.\n";
+"-s and -d take lspci's syntax. Use the slot with 'cardload boot -s'.\n"
+"When nothing matches, says so on stderr and exits 0.\n"
+"\n"
+"  -s [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  only the card in that slot\n"
+"  -d [VENDOR]:[DEVICE] only cards with those ids (any board or none)\n"
+"  -O pci.sysfs=DIR     PCI devices from DIR, not /sys/bus/pci\n"
+"      --json           one JSON object on stdout: cards[]\n"
+"  -v, --verbose        also say which board files were read\n";
 
 #define MAX_BOARDS 64
 #define MAX_CARDS 64
@@ -41,9 +49,13 @@ static unsigned load_boards(struct cli *c, struct cl_board *out)
 			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
 			if (cl_board_load(c->ctx, path, &out[n])) {
 				fprintf(stderr, "cardload list: skipping %s\n",
-					cl_errmsg(c->ctx));
+					cli_safe(cl_errmsg(c->ctx)));
 				continue;
 			}
+			if (c->verbose)
+				fprintf(stderr, "cardload list: board %s from "
+					"%s\n", cli_safe(out[n].name),
+					cli_safe(path));
 			for (k = 0; k < n; k++)
 				if (!strcmp(out[k].name, out[n].name))
 					break;
@@ -115,43 +127,44 @@ static void size_str(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "%c", n, unit[u]);
 }
 
-static void print_cards(const struct cli *c, const struct card *cards,
-			unsigned n)
+static void print_cards(struct cli *c, const struct card *cards, unsigned n)
 {
+	struct json *j = &c->j;
 	unsigned i, b;
-	struct json j;
 
-	if (c->json) {
-		json_init(&j, stdout);
-		json_obj(&j, NULL);
-		json_arr(&j, "cards");
-	}
+	if (c->json)
+		json_arr(j, "cards");
+	else if (!n)
+		fprintf(stderr, "cardload list: no card matches%s\n",
+			c->nparam ? " the filters" : " a board on the board "
+			"path (-d VENDOR:DEVICE lists any device)");
 	for (i = 0; i < n; i++) {
 		const struct cl_pci_dev *d = &cards[i].dev;
 		char ids[16];
 
 		snprintf(ids, sizeof(ids), "%04x:%04x", d->vendor, d->device);
 		if (c->json) {
-			json_obj(&j, NULL);
-			json_str(&j, "slot", d->slot);
-			json_str(&j, "ids", ids);
-			json_str(&j, "boards", cards[i].boards);
-			json_arr(&j, "bars");
+			json_obj(j, NULL);
+			json_str(j, "slot", d->slot);
+			json_str(j, "ids", ids);
+			json_str(j, "boards", cards[i].boards);
+			json_arr(j, "bars");
 		} else {
-			printf("%s  %s  board %s ", d->slot, ids,
-			       cards[i].boards[0] ? cards[i].boards : "-");
+			printf("%s  %s  board %s ", cli_safe(d->slot), ids,
+			       cards[i].boards[0] ? cli_safe(cards[i].boards) :
+			       "-");
 		}
 		for (b = 0; b < CL_PCI_BARS; b++) {
 			if (!d->bar_size[b] ||
 			    !(d->bar_flags[b] & CL_PCI_RES_MEM))
 				continue;
 			if (c->json) {
-				json_obj(&j, NULL);
-				json_u64(&j, "bar", b);
-				json_u64(&j, "size", d->bar_size[b]);
-				json_bool(&j, "prefetchable",
+				json_obj(j, NULL);
+				json_u64(j, "bar", b);
+				json_u64(j, "size", d->bar_size[b]);
+				json_bool(j, "prefetchable",
 					  d->bar_flags[b] & CL_PCI_RES_PREFETCH);
-				json_end_obj(&j);
+				json_end_obj(j);
 			} else {
 				char sz[24];
 
@@ -162,20 +175,17 @@ static void print_cards(const struct cli *c, const struct card *cards,
 			}
 		}
 		if (c->json) {
-			json_end_arr(&j);
-			json_end_obj(&j);
+			json_end_arr(j);
+			json_end_obj(j);
 		} else {
 			printf("\n");
 		}
 	}
-	if (c->json) {
-		json_end_arr(&j);
-		json_end_obj(&j);
-		json_done(&j);
-	}
+	if (c->json)
+		json_end_arr(j);
 }
 
-int cmd_list(struct cli *c, int argc, char **argv)
+static int cmd_list(struct cli *c)
 {
 	struct cl_board *boards = calloc(MAX_BOARDS, sizeof(*boards));
 	struct card *cards = calloc(MAX_CARDS, sizeof(*cards));
@@ -189,9 +199,6 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		free(cards);
 		return CL_EXIT_INTERNAL;
 	}
-	rc = cli_parse(c, argc, argv, usage, 0);
-	if (rc)
-		goto out;
 	for (i = 0; i < c->nparam; i++)
 		if (strcmp(c->param[i].key, "pci.slot") &&
 		    strcmp(c->param[i].key, "pci.id") &&
@@ -233,3 +240,11 @@ out:
 	free(cards);
 	return rc;
 }
+
+const struct cli_cmd cli_cmd_list = {
+	.name = "list", .fn = cmd_list,
+	.what = "list PCI cards that match a board",
+	.usage = usage,
+	.opts = CLI_OPTS_COMMON | CLI_OPT(CO_SLOT) | CLI_OPT(CO_DEVICE) |
+		CLI_OPT(CO_OPTION),
+};

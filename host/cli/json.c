@@ -1,6 +1,45 @@
-/* json.c - a small streaming JSON writer for cardload's --json output */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* json.c - a small streaming JSON writer for cardload's --json output
+ *
+ * Strings are always valid UTF-8: valid sequences pass through, control
+ * characters are JSON escapes, and a byte that is not part of valid UTF-8
+ * becomes the four characters \xHH (a backslash, x and two hex digits),
+ * as in cardload's human messages (text.c). */
 #include <inttypes.h>
+#include <string.h>
 #include "json.h"
+
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], need, k;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < need + 1)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[k] & 0x3f);
+	}
+	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0; /* overlong, too large, or a surrogate */
+	return need + 1;
+}
 
 void json_init(struct json *j, FILE *f)
 {
@@ -9,20 +48,29 @@ void json_init(struct json *j, FILE *f)
 	j->need_comma[0] = false;
 }
 
-static void put_string(FILE *f, const char *s)
+static void put_string(FILE *f, const char *str)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = strlen(str), k;
 
-		if (c == '"' || c == '\\')
+	fputc('"', f);
+	while (n) {
+		unsigned char c = *s;
+
+		k = utf8_seq_len(s, n);
+		if (!k)
+			fprintf(f, "\\\\x%02x", c);
+		else if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
 		else
-			fputc(c, f);
+			fwrite(s, 1, k, f);
+		k = k ? k : 1;
+		s += k;
+		n -= k;
 	}
 	fputc('"', f);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* json.h - a small streaming JSON writer for cardload's --json output */
 #ifndef CL_JSON_H
 #define CL_JSON_H
@@ -23,5 +24,7 @@ void json_hex(struct json *j, const char *key, uint64_t v); /* "0x1f" */
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 void json_done(struct json *j); /* newline after the top level */
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 #endif /* CL_JSON_H */

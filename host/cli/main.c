@@ -1,15 +1,21 @@
-/* main.c - the cardload command: dispatch to a subcommand */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* main.c - the cardload command: find the subcommand, parse its options
+ * against its own table, run it, and with --json close the one JSON object
+ * the run prints (with the error, if any) */
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
 /* SIGINT/SIGTERM: the library stops at its next step, before any release;
  * the card stays held, the lock goes with the process, exit code 11. */
 static struct cl_ctx *volatile sig_ctx;
+volatile sig_atomic_t cli_interrupted;
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	cli_interrupted = 1;
 	cl_interrupt(sig_ctx);
 }
 
@@ -25,20 +31,40 @@ static void catch_signals(struct cl_ctx *ctx)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static const struct {
-	const char *name;
-	cli_cmd_fn fn;
-	const char *what;
-} cmds[] = {
-	{ "boot", cmd_boot, "load an image, verify it, release the card" },
-	{ "load", cmd_load, "load and verify, leave the card held" },
-	{ "start", cmd_start, "release a card loaded earlier" },
-	{ "status", cmd_status, "show the card's mailbox" },
-	{ "console", cmd_console, "print the card's console ring" },
-	{ "list", cmd_list, "list PCI cards that match a board" },
-	{ "inspect", cmd_inspect, "describe an image (and its plan)" },
-	{ "board", cmd_board, "board lint FILE...: check board files" },
+static const char version_usage[] =
+"usage: cardload version [--json]   (also: cardload --version, -V)\n"
+"\n"
+"Print cardload's version.\n";
+
+static int cmd_version(struct cli *c)
+{
+	if (c->json)
+		json_str(&c->j, "version", CL_VERSION);
+	else
+		printf("cardload %s\n", CL_VERSION);
+	return 0;
+}
+
+const struct cli_cmd cli_cmd_version = {
+	.name = "version", .fn = cmd_version,
+	.what = "print the version",
+	.usage = version_usage,
+	.opts = CLI_OPTS_COMMON,
 };
+
+static const struct cli_cmd *const cmds[] = {
+	&cli_cmd_boot, &cli_cmd_load, &cli_cmd_start, &cli_cmd_hold,
+	&cli_cmd_verify, &cli_cmd_status, &cli_cmd_console, &cli_cmd_read,
+	&cli_cmd_write, &cli_cmd_list, &cli_cmd_inspect, &cli_cmd_board,
+	&cli_cmd_version,
+};
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const char exit_codes[] =
+"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n"
+"5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n"
+"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state,\n"
+"13 payload reported failure, 14 more than one card matches.\n";
 
 static void usage(FILE *f)
 {
@@ -46,23 +72,61 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: cardload COMMAND [options]   (cardload %s)\n\n",
 		CL_VERSION);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].what);
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-8s %s\n", cmds[i]->name, cmds[i]->what);
 	fprintf(f, "\n'cardload COMMAND --help' for a command's options; "
-		"'cardload boot -O help' for transport options.\n"
-		"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad "
-		"image,\n5 placement conflict, 6 no device, 7 busy, 8 transport "
-		"I/O,\n9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong "
-		"card state,\n13 payload reported failure, 14 more than one card "
-		"matches.\n");
+		"'cardload boot -O help' for\ntransport options. --json "
+		"makes any command print one JSON object.\n%s", exit_codes);
+}
+
+/* 'cardload foo' and 'cardload --foo': one line, a hint, exit 2. */
+static int unknown(const char *what, bool json)
+{
+	fprintf(stderr, "cardload: unknown command '%s' (see 'cardload "
+		"--help')\n", cli_safe(what));
+	if (json) {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj(&j, NULL);
+		json_u64(&j, "schema", CLI_JSON_SCHEMA);
+		json_null(&j, "command");
+		json_u64(&j, "exit", CL_EXIT_USAGE);
+		json_obj(&j, "error");
+		json_str(&j, "name", "CL_E_USAGE");
+		json_u64(&j, "exit", CL_EXIT_USAGE);
+		json_str(&j, "message", "unknown command");
+		json_end_obj(&j);
+		json_end_obj(&j);
+		json_done(&j);
+	}
+	return CL_EXIT_USAGE;
+}
+
+static int run(struct cli *c, int argc, char **argv)
+{
+	int rc = cli_parse(c, argc, argv);
+
+	if (rc == -1)
+		return 0; /* --help */
+	if (!rc)
+		rc = cli_check_args(c);
+	if (!rc && c->json)
+		cli_json_begin(c);
+	if (!rc)
+		rc = c->cmd->fn(c);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	struct cli c = { .argv0 = argv[0] };
+	struct cli c = { 0 };
+	bool json = false;
 	unsigned i;
-	int rc;
+	int rc, k;
 
+	for (k = 1; k < argc; k++)
+		json |= !strcmp(argv[k], "--json");
 	if (argc < 2) {
 		usage(stderr);
 		return CL_EXIT_USAGE;
@@ -72,27 +136,40 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("cardload %s\n", CL_VERSION);
-		return 0;
-	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		argv[1] = (char *)"version";
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(argv[1], cmds[i]->name))
 			break;
-	if (i == sizeof(cmds) / sizeof(cmds[0])) {
-		fprintf(stderr, "cardload: unknown command '%s'\n", argv[1]);
-		usage(stderr);
-		return CL_EXIT_USAGE;
-	}
-	c.cmd = cmds[i].name;
+	if (i == NCMDS)
+		return unknown(argv[1], json);
+	c.cmd = cmds[i];
+	c.name = cmds[i]->name;
 	c.ctx = cl_ctx_new();
 	if (!c.ctx) {
-		fprintf(stderr, "cardload: out of memory\n");
+		fprintf(stderr, "cardload %s: error: out of memory\n", c.name);
 		return CL_EXIT_INTERNAL;
 	}
 	cl_set_log(c.ctx, cli_on_log, &c);
 	catch_signals(c.ctx);
-	rc = cmds[i].fn(&c, argc - 1, argv + 1);
+	rc = run(&c, argc - 1, argv + 1);
+	if (c.json) {
+		cli_json_begin(&c); /* a usage error may come first */
+		json_u64(&c.j, "exit", (uint64_t)rc);
+		if (rc) {
+			json_obj(&c.j, "error");
+			json_str(&c.j, "name", c.exit_code ? c.err_name :
+				 "CL_E_INTERNAL");
+			json_u64(&c.j, "exit", (uint64_t)rc);
+			json_str(&c.j, "message", c.exit_code ? c.err_msg :
+				 "failed");
+			json_end_obj(&c.j);
+		}
+		json_end_obj(&c.j);
+		json_done(&c.j);
+	}
 	cl_ctx_free(c.ctx);
+	free(c.recipe_argv);
+	free(c.recipe_store);
 	return rc;
 }

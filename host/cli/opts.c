@@ -1,5 +1,6 @@
-/* opts.c - the options every cardload command shares, board lookup, and
- * turning library errors into messages and exit codes */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* opts.c - option parsing against each command's own option table, board
+ * lookup, and turning library errors into messages and exit codes */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -10,67 +11,84 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "internal.h"
 #include "transport.h"
 
-enum {
-	OPT_BASE = 256, OPT_ADDR, OPT_ENTRY, OPT_ARG, OPT_USE_VADDR,
-	OPT_MAX_SIZE, OPT_MAX_RATIO, OPT_NO_START, OPT_JSON, OPT_PROGRESS,
-	OPT_NO_PROGRESS, OPT_CMDLINE, OPT_WAIT, OPT_IMAGE, OPT_BLOB,
-	OPT_INITRD, OPT_DTB, OPT_DTB_FROM_CARD, OPT_SET, OPT_RECIPE,
-	OPT_LOW_MEMORY, OPT_WHOLE, OPT_MEM_BUDGET,
+/* Every option of every command; which command takes which is in the
+ * commands' own tables (struct cli_cmd.opts). */
+static const struct {
+	const char *name;
+	int has_arg;
+	char short_name;
+} opt_def[CO__COUNT] = {
+	[CO_BOARD] = { "board", required_argument, 'b' },
+	[CO_SLOT] = { "slot", required_argument, 's' },
+	[CO_DEVICE] = { "device", required_argument, 'd' },
+	[CO_OPTION] = { "option", required_argument, 'O' },
+	[CO_BASE] = { "base", required_argument, 0 },
+	[CO_ADDR] = { "addr", required_argument, 0 },
+	[CO_ENTRY] = { "entry", required_argument, 0 },
+	[CO_ARG] = { "arg", required_argument, 0 },
+	[CO_USE_VADDR] = { "use-vaddr", no_argument, 0 },
+	[CO_MAX_SIZE] = { "max-size", required_argument, 0 },
+	[CO_MAX_RATIO] = { "max-ratio", required_argument, 0 },
+	[CO_LOW_MEMORY] = { "low-memory", no_argument, 0 },
+	[CO_NO_LOW_MEMORY] = { "no-low-memory", no_argument, 0 },
+	[CO_MEM_BUDGET] = { "mem-budget", required_argument, 0 },
+	[CO_CMDLINE] = { "cmdline", required_argument, 0 },
+	[CO_IMAGE] = { "image", required_argument, 0 },
+	[CO_BLOB] = { "blob", required_argument, 0 },
+	[CO_INITRD] = { "initrd", required_argument, 0 },
+	[CO_DTB] = { "dtb", required_argument, 0 },
+	[CO_DTB_FROM_CARD] = { "dtb-from-card", no_argument, 0 },
+	[CO_SET] = { "set", required_argument, 0 },
+	[CO_RECIPE] = { "recipe", required_argument, 0 },
+	[CO_DRY_RUN] = { "dry-run", no_argument, 'n' },
+	[CO_NO_START] = { "no-start", no_argument, 0 },
+	[CO_WAIT] = { "wait", optional_argument, 0 },
+	[CO_JSON] = { "json", no_argument, 0 },
+	[CO_PROGRESS] = { "progress", no_argument, 0 },
+	[CO_NO_PROGRESS] = { "no-progress", no_argument, 0 },
+	[CO_VERBOSE] = { "verbose", no_argument, 'v' },
+	[CO_HELP] = { "help", no_argument, 'h' },
+	[CO_OUTPUT] = { "output", required_argument, 'o' },
+	[CO_FORCE] = { "force", no_argument, 0 },
+	[CO_NO_HOLD] = { "no-hold", no_argument, 0 },
+	[CO_FOLLOW] = { "follow", no_argument, 'f' },
 };
 
-static const struct option longopts[] = {
-	{ "board", required_argument, NULL, 'b' },
-	{ "slot", required_argument, NULL, 's' },
-	{ "device", required_argument, NULL, 'd' },
-	{ "option", required_argument, NULL, 'O' },
-	{ "base", required_argument, NULL, OPT_BASE },
-	{ "addr", required_argument, NULL, OPT_ADDR },
-	{ "entry", required_argument, NULL, OPT_ENTRY },
-	{ "arg", required_argument, NULL, OPT_ARG },
-	{ "use-vaddr", no_argument, NULL, OPT_USE_VADDR },
-	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
-	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
-	{ "low-memory", no_argument, NULL, OPT_LOW_MEMORY },
-	{ "no-low-memory", no_argument, NULL, OPT_WHOLE },
-	{ "mem-budget", required_argument, NULL, OPT_MEM_BUDGET },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "no-start", no_argument, NULL, OPT_NO_START },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
-	{ "image", required_argument, NULL, OPT_IMAGE },
-	{ "blob", required_argument, NULL, OPT_BLOB },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "dtb", required_argument, NULL, OPT_DTB },
-	{ "dtb-from-card", no_argument, NULL, OPT_DTB_FROM_CARD },
-	{ "set", required_argument, NULL, OPT_SET },
-	{ "recipe", required_argument, NULL, OPT_RECIPE },
-	{ "wait", optional_argument, NULL, OPT_WAIT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+#define OPT_VAL 1000 /* getopt value of a long option: OPT_VAL + id */
+
+/* Record the error for --json and return its exit code. */
+static int record(struct cli *c, const char *name, int exit_code,
+		  const char *msg)
+{
+	if (!c->exit_code) {
+		snprintf(c->err_name, sizeof(c->err_name), "%s", name);
+		snprintf(c->err_msg, sizeof(c->err_msg), "%s", msg);
+		c->exit_code = exit_code;
+	}
+	return exit_code;
+}
 
 int cli_fail(struct cli *c, int err)
 {
-	fprintf(stderr, "cardload %s: error: %s\n", c->cmd, cl_errmsg(c->ctx));
-	return cl_exit_code(err);
+	const char *msg = cl_errmsg(c->ctx);
+
+	fprintf(stderr, "cardload %s: error: %s\n", c->name, cli_safe(msg));
+	return record(c, cl_errname(err), cl_exit_code(err), msg);
 }
 
 int cli_usage_error(struct cli *c, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "cardload %s: ", c->cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'cardload %s --help')\n", c->cmd);
-	return CL_EXIT_USAGE;
+	fprintf(stderr, "cardload %s: %s (see 'cardload %s --help')\n",
+		c->name, cli_safe(msg), c->name);
+	return record(c, "CL_E_USAGE", CL_EXIT_USAGE, msg);
 }
 
 static int number(struct cli *c, const char *opt, const char *s,
@@ -81,7 +99,12 @@ static int number(struct cli *c, const char *opt, const char *s,
 	return 0;
 }
 
-/* --arg N=VALUE: argument register N (0..3) gets VALUE. */
+int cli_parse_addr(struct cli *c, const char *what, const char *s,
+		   uint64_t *out)
+{
+	return number(c, what, s, out);
+}
+
 /* --arg N=VALUE: argument register N (0..3) gets VALUE, a number or a
  * reference such as @dtb resolved when the boot is planned. */
 static int parse_arg(struct cli *c, const char *s)
@@ -183,105 +206,6 @@ static int add_blob(struct cli *c, char *s)
 	return 0;
 }
 
-/* --recipe FILE: lines "OPTION [VALUE]" (long options without dashes, '#'
- * comments); the first "image" is the main image; paths relative to the
- * recipe's directory. Expanded into argv ahead of the command line. */
-static int expand_recipe(struct cli *c, int *argc, char ***argv)
-{
-	const char *path = NULL, *slash;
-	size_t used = 0, dirlen;
-	int i, n = 0, keep = 1, lineno = 0;
-	char line[4096];
-	FILE *f;
-
-	for (i = 1; i < *argc; i++)
-		if (!strncmp((*argv)[i], "--recipe=", 9))
-			path = (*argv)[i] + 9;
-		else if (!strcmp((*argv)[i], "--recipe") && i + 1 < *argc)
-			path = (*argv)[i + 1];
-	if (!path)
-		return 0;
-	f = fopen(path, "r");
-	if (!f)
-		return cli_usage_error(c, "cannot open recipe '%s': %s", path,
-				       strerror(errno));
-	slash = strrchr(path, '/');
-	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	c->recipe_argv[n++] = (*argv)[0];
-	while (fgets(line, sizeof(line), f)) {
-		char *k = line, *v, *e;
-		bool is_path;
-		int w;
-
-		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			fclose(f);
-			return cli_usage_error(c, "recipe '%s' line %d is longer "
-					       "than %zu bytes", path, lineno,
-					       sizeof(line) - 2);
-		}
-		while (*k == ' ' || *k == '\t')
-			k++;
-		/* '#' starts a comment at the start or after white space */
-		for (e = k; *e && *e != '\r' && *e != '\n'; e++)
-			if (*e == '#' && (e == k || e[-1] == ' ' ||
-					  e[-1] == '\t'))
-				break;
-		*e = 0;
-		while (e > k && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = 0;
-		if (!*k)
-			continue;
-		v = k + strcspn(k, " \t");
-		if (*v) {
-			*v++ = 0;
-			v += strspn(v, " \t");
-		}
-		is_path = (!strcmp(k, "image") || !strcmp(k, "initrd") ||
-			   !strcmp(k, "dtb")) && *v != '/';
-		if (!strcmp(k, "blob") && strchr(v, '=') &&
-		    strchr(v, '=')[1] != '/')
-			is_path = true; /* NAME=FILE: insert the dir after = */
-		if (n > 250) {
-			fclose(f);
-			return cli_usage_error(c, "recipe '%s' is too long",
-					       path);
-		}
-		if (!strcmp(k, "image") && keep) { /* the main image */
-			keep = 0;
-			w = snprintf(c->recipe_store + used,
-				     sizeof(c->recipe_store) - used, "%.*s%s",
-				     is_path ? (int)dirlen : 0, path, v);
-		} else if (!strcmp(k, "blob") && is_path) {
-			char *eq = strchr(v, '=');
-
-			w = snprintf(c->recipe_store + used,
-				     sizeof(c->recipe_store) - used,
-				     "--blob=%.*s%.*s%s", (int)(eq - v + 1), v,
-				     (int)dirlen, path, eq + 1);
-		} else {
-			w = snprintf(c->recipe_store + used,
-				     sizeof(c->recipe_store) - used, "--%s%s%.*s%s",
-				     k, *v ? "=" : "", is_path ? (int)dirlen : 0,
-				     path, v);
-		}
-		if (w < 0 || (size_t)w >= sizeof(c->recipe_store) - used) {
-			fclose(f);
-			return cli_usage_error(c, "recipe '%s' is too long",
-					       path);
-		}
-		c->recipe_argv[n++] = c->recipe_store + used;
-		used += (size_t)w + 1;
-	}
-	fclose(f);
-	for (i = 1; i < *argc && n < 255; i++)
-		c->recipe_argv[n++] = (*argv)[i];
-	c->recipe_argv[n] = NULL;
-	*argc = n;
-	*argv = c->recipe_argv;
-	return 0;
-}
-
 static int set_param(struct cli *c, const char *key, const char *value)
 {
 	if (c->nparam == CLI_MAX_PARAMS)
@@ -294,126 +218,247 @@ static int add_param(struct cli *c, char *kv)
 {
 	char *eq = strchr(kv, '=');
 
-	if (!strcmp(kv, "help")) {
-		char help[4096];
-
-		cl_tp_help(help, sizeof(help));
-		printf("transport options (-O KEY=VALUE):\n%s", help);
-		exit(0);
-	}
 	if (!eq || eq == kv)
-		return cli_usage_error(c, "-O '%s': want KEY=VALUE", kv);
+		return cli_usage_error(c, "-O '%s': want KEY=VALUE (-O help "
+				       "lists them)", kv);
 	*eq = 0;
 	return set_param(c, kv, eq + 1);
 }
 
-int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
-	      int want_image)
+/* --wait, --wait=SECS and --wait SECS (a next argument of digits only). */
+static int parse_wait(struct cli *c, const char *arg, int argc, char **argv)
+{
+	uint64_t v = 30;
+
+	if (!arg && optind < argc && argv[optind][0] &&
+	    strspn(argv[optind], "0123456789") == strlen(argv[optind]))
+		arg = argv[optind++];
+	if (arg && number(c, "--wait", arg, &v))
+		return CL_EXIT_USAGE;
+	if (v == 0 || v > 86400)
+		return cli_usage_error(c, "--wait %s: want 1 to 86400 seconds",
+				       arg);
+	c->wait = true;
+	c->wait_ms = (unsigned)v * 1000;
+	return 0;
+}
+
+static int take(struct cli *c, enum cli_opt id, char *arg, int argc,
+		char **argv)
 {
 	uint64_t v;
-	int opt, rc = 0;
+	int rc = 0;
 
-	rc = expand_recipe(c, &argc, &argv);
-	if (rc)
-		return rc;
-	optind = 1;
-	while (!rc && (opt = getopt_long(argc, argv, "b:O:s:d:nvh", longopts,
-					 NULL)) != -1) {
-		switch (opt) {
-		case 'b': c->board_name = optarg; break;
-		case 's': rc = set_param(c, "pci.slot", optarg); break;
-		case 'd': rc = set_param(c, "pci.id", optarg); break;
-		case 'O': rc = add_param(c, optarg); break;
-		case OPT_BASE:
-			rc = number(c, "--base", optarg, &c->popts.base);
-			c->popts.has_base = true;
+	switch (id) {
+	case CO_BOARD: rc = once(c, "--board", c->board_name);
+		c->board_name = arg; break;
+	case CO_SLOT: rc = set_param(c, "pci.slot", arg); break;
+	case CO_DEVICE: rc = set_param(c, "pci.id", arg); break;
+	case CO_OPTION: rc = add_param(c, arg); break;
+	case CO_BASE:
+		rc = number(c, "--base", arg, &c->popts.base);
+		c->popts.has_base = true;
+		break;
+	case CO_ADDR:
+		rc = number(c, "--addr", arg, &c->iopts.raw_addr);
+		c->iopts.raw = true;
+		break;
+	case CO_ENTRY:
+		if (arg[0] == '@') {
+			c->spec.entry_ref = arg;
 			break;
-		case OPT_ADDR:
-			rc = number(c, "--addr", optarg, &c->iopts.raw_addr);
-			c->iopts.raw = true;
-			break;
-		case OPT_ENTRY:
-			if (optarg[0] == '@') {
-				c->spec.entry_ref = optarg;
-				break;
-			}
-			rc = number(c, "--entry", optarg, &c->popts.entry);
-			c->popts.has_entry = true;
-			break;
-		case OPT_IMAGE: rc = add_image(c, optarg); break;
-		case OPT_BLOB: rc = add_blob(c, optarg); break;
-		case OPT_INITRD:
-			rc = once(c, "--initrd", c->spec.initrd);
-			c->spec.initrd = optarg;
-			break;
-		case OPT_DTB:
-			rc = once(c, "--dtb", c->spec.dtb);
-			c->spec.dtb = optarg;
-			break;
-		case OPT_DTB_FROM_CARD:
-			rc = once(c, "--dtb-from-card",
-				  c->spec.dtb_from_card ? "" : NULL);
-			c->spec.dtb_from_card = true;
-			break;
-		case OPT_SET:
-			if (c->spec.nset == CL_MAX_SETS)
-				rc = cli_usage_error(c, "too many --set");
-			else
-				c->spec.set[c->spec.nset++] = optarg;
-			break;
-		case OPT_RECIPE: break; /* expanded above */
-		case OPT_ARG: rc = parse_arg(c, optarg); break;
-		case OPT_USE_VADDR: c->popts.use_vaddr = true; break;
-		case OPT_MAX_SIZE:
-			rc = number(c, "--max-size", optarg, &c->iopts.max_size);
-			break;
-		case OPT_MAX_RATIO:
-			rc = number(c, "--max-ratio", optarg, &v);
-			if (!rc && (v == 0 || v > 1000000))
-				rc = cli_usage_error(c, "--max-ratio %s out "
-						     "of range", optarg);
-			c->iopts.max_ratio = (unsigned)v;
-			break;
-		case OPT_LOW_MEMORY: c->iopts.mem_mode = CL_MEM_STREAM; break;
-		case OPT_WHOLE: c->iopts.mem_mode = CL_MEM_WHOLE; break;
-		case OPT_MEM_BUDGET:
-			rc = number(c, "--mem-budget", optarg,
-				    &c->iopts.mem_budget);
-			if (!rc && !c->iopts.mem_budget)
-				rc = cli_usage_error(c, "--mem-budget must be "
-						     "more than 0");
-			break;
-		case 'n': c->dry_run = true; break;
-		case OPT_NO_START: c->lopts.no_start = true; break;
-		case OPT_JSON: c->json = true; break;
-		case OPT_PROGRESS: c->progress = true; break;
-		case OPT_NO_PROGRESS: c->no_progress = true; break;
-		case OPT_CMDLINE:
-			rc = once(c, "--cmdline", c->popts.cmdline);
-			c->popts.cmdline = optarg;
-			break;
-		case OPT_WAIT:
-			c->wait = true;
-			v = 30;
-			if (optarg)
-				rc = number(c, "--wait", optarg, &v);
-			if (!rc && (v == 0 || v > 86400))
-				rc = cli_usage_error(c, "--wait=%s: want 1 to "
-						     "86400 seconds", optarg);
-			c->wait_ms = (unsigned)v * 1000;
-			break;
-		case 'v': c->verbose++; break;
-		case 'h':
-			printf("%s", usage);
-			exit(0);
-		default:
-			return cli_usage_error(c, "bad option");
 		}
+		rc = number(c, "--entry", arg, &c->popts.entry);
+		c->popts.has_entry = true;
+		break;
+	case CO_IMAGE: rc = add_image(c, arg); break;
+	case CO_BLOB: rc = add_blob(c, arg); break;
+	case CO_INITRD:
+		rc = once(c, "--initrd", c->spec.initrd);
+		c->spec.initrd = arg;
+		break;
+	case CO_DTB:
+		rc = once(c, "--dtb", c->spec.dtb);
+		c->spec.dtb = arg;
+		break;
+	case CO_DTB_FROM_CARD:
+		rc = once(c, "--dtb-from-card",
+			  c->spec.dtb_from_card ? "" : NULL);
+		c->spec.dtb_from_card = true;
+		break;
+	case CO_SET:
+		if (c->spec.nset == CL_MAX_SETS)
+			rc = cli_usage_error(c, "more than %d --set",
+					     CL_MAX_SETS);
+		else
+			c->spec.set[c->spec.nset++] = arg;
+		break;
+	case CO_RECIPE: break; /* expanded before parsing */
+	case CO_ARG: rc = parse_arg(c, arg); break;
+	case CO_USE_VADDR: c->popts.use_vaddr = true; break;
+	case CO_MAX_SIZE:
+		rc = number(c, "--max-size", arg, &c->iopts.max_size);
+		break;
+	case CO_MAX_RATIO:
+		rc = number(c, "--max-ratio", arg, &v);
+		if (!rc && (v == 0 || v > 1000000))
+			rc = cli_usage_error(c, "--max-ratio %s out of range",
+					     arg);
+		c->iopts.max_ratio = (unsigned)v;
+		break;
+	case CO_LOW_MEMORY: c->iopts.mem_mode = CL_MEM_STREAM; break;
+	case CO_NO_LOW_MEMORY: c->iopts.mem_mode = CL_MEM_WHOLE; break;
+	case CO_MEM_BUDGET:
+		rc = number(c, "--mem-budget", arg, &c->iopts.mem_budget);
+		if (!rc && !c->iopts.mem_budget)
+			rc = cli_usage_error(c, "--mem-budget must be more "
+					     "than 0");
+		break;
+	case CO_DRY_RUN: c->dry_run = true; break;
+	case CO_NO_START: c->lopts.no_start = true; break;
+	case CO_JSON: c->json = true; break;
+	case CO_PROGRESS: c->progress = true; break;
+	case CO_NO_PROGRESS: c->no_progress = true; break;
+	case CO_CMDLINE:
+		rc = once(c, "--cmdline", c->popts.cmdline);
+		c->popts.cmdline = arg;
+		break;
+	case CO_WAIT: rc = parse_wait(c, arg, argc, argv); break;
+	case CO_VERBOSE: c->verbose++; break;
+	case CO_OUTPUT:
+		rc = once(c, "--output", c->output);
+		c->output = arg;
+		break;
+	case CO_FORCE: c->force = true; break;
+	case CO_NO_HOLD: c->no_hold = true; break;
+	case CO_FOLLOW: c->follow = true; break;
+	case CO_HELP: case CO__COUNT: break;
+	}
+	return rc;
+}
+
+/* The option argv[optind - 1] spelled as the user did, for messages. */
+static const char *spelled(char **argv, int idx)
+{
+	static char buf[64];
+	const char *s = argv[idx];
+	size_t n = strcspn(s, "=");
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)(n < 60 ? n : 60), s);
+	return buf;
+}
+
+/* 1 when -h/--help or -O help was given and printed (exit 0). */
+static int help(struct cli *c, const char *what)
+{
+	char text[4096];
+
+	if (!strcmp(what, "usage"))
+		snprintf(text, sizeof(text), "%s", c->cmd->usage);
+	else
+		cl_tp_help(text, sizeof(text));
+	if (c->json) {
+		cli_json_begin(c);
+		json_str(&c->j, what, text);
+	} else if (!strcmp(what, "usage")) {
+		fputs(text, stdout);
+	} else {
+		printf("transport options (-O KEY=VALUE):\n%s", text);
+	}
+	return 1;
+}
+
+/* Parse argv (argv[0] is the command's name) against the command's own
+ * table. Returns 0, an exit code, or -1 when help was printed. */
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	struct option longopts[CO__COUNT + 1];
+	char shortopts[3 * CO__COUNT + 2], *sp = shortopts;
+	int opt, idx, rc = 0, n = 0, want_help = 0, i;
+
+	/* --json anywhere (before "--") is known before any error */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json") &&
+		    (c->cmd->opts & CLI_OPT(CO_JSON)))
+			c->json = true;
+	if (c->cmd->opts & CLI_OPT(CO_RECIPE)) {
+		rc = cli_expand_recipe(c, &argc, &argv);
+		if (rc)
+			return rc;
+	}
+	*sp++ = ':'; /* a missing value is reported as ':' */
+	for (i = 0; i < CO__COUNT; i++) {
+		longopts[n++] = (struct option){ opt_def[i].name,
+			opt_def[i].has_arg, NULL, OPT_VAL + i };
+		if (opt_def[i].short_name) {
+			*sp++ = opt_def[i].short_name;
+			if (opt_def[i].has_arg == required_argument)
+				*sp++ = ':';
+		}
+	}
+	*sp = 0;
+	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 1;
+	opterr = 0;
+	while (!rc && (opt = getopt_long(argc, argv, shortopts, longopts,
+					 &idx)) != -1) {
+		int id = -1;
+
+		if (opt == '?' || opt == ':') {
+			const char *what = optopt && optopt < OPT_VAL ?
+				NULL : spelled(argv, optind - 1);
+			char sh[3] = { '-', (char)optopt, 0 };
+
+			if (!what)
+				what = sh;
+			return cli_usage_error(c, opt == ':' ?
+				"option '%s' needs a value" :
+				"unknown option '%s'", what);
+		}
+		if (opt >= OPT_VAL)
+			id = opt - OPT_VAL;
+		for (i = 0; id < 0 && i < CO__COUNT; i++)
+			if (opt_def[i].short_name == opt)
+				id = i;
+		if (id < 0)
+			return cli_usage_error(c, "bad option");
+		if (!(c->cmd->opts & CLI_OPT(id))) {
+			char name[48];
+
+			if (opt < OPT_VAL)
+				snprintf(name, sizeof(name), "-%c", opt);
+			else
+				snprintf(name, sizeof(name), "--%s",
+					 opt_def[id].name);
+			return cli_usage_error(c, "'cardload %s' does not take "
+					       "%s", c->name, name);
+		}
+		if (id == CO_HELP)
+			want_help = 1;
+		else if (id == CO_OPTION && !strcmp(optarg, "help"))
+			want_help = 2;
+		else
+			rc = take(c, (enum cli_opt)id, optarg, argc, argv);
 	}
 	if (rc)
 		return rc;
-	if (want_image && optind < argc)
-		c->image = argv[optind++];
+	if (want_help)
+		return help(c, want_help == 1 ? "usage" :
+			    "transport_options") ? -1 : 0;
+	for (; optind < argc; optind++) {
+		if (c->nargs == c->cmd->max_args || c->nargs == CLI_MAX_ARGS)
+			return cli_usage_error(c, "unexpected argument '%s'",
+					       argv[optind]);
+		c->arg[c->nargs++] = argv[optind];
+	}
+	return 0;
+}
+
+/* The image commands: the first positional is the main image. */
+static int image_args(struct cli *c)
+{
+	if (c->nargs)
+		c->image = c->arg[0];
 	if (c->image) {
 		c->spec.image[0].path = c->image;
 		c->spec.nimage++;
@@ -421,11 +466,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 		return cli_usage_error(c, "--image adds images to a main "
 				       "IMAGE; give the main image first");
 	}
-	if (want_image == 1 && !c->image)
+	if (!c->image)
 		return cli_usage_error(c, "no image given");
-	if (optind < argc)
-		return cli_usage_error(c, "unexpected argument '%s'",
-				       argv[optind]);
 	if (c->spec.dtb && c->spec.dtb_from_card)
 		return cli_usage_error(c, "--dtb and --dtb-from-card: give one");
 	if (c->popts.has_base && c->iopts.raw)
@@ -434,20 +476,33 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *usage,
 	return 0;
 }
 
-/* Board search path: $CARDLOAD_BOARDS, ./boards, the boards/ beside the
- * build directory of this binary, then the installed data directory. */
+int cli_check_args(struct cli *c)
+{
+	if (c->cmd->opts & (CLI_OPT(CO_BASE) | CLI_OPT(CO_IMAGE)))
+		return image_args(c);
+	if (c->nargs < c->cmd->min_args)
+		return cli_usage_error(c, "missing argument%s (see the usage "
+				       "line)", c->cmd->min_args -
+				       c->nargs > 1 ? "s" : "");
+	return 0;
+}
+
+/* Board search path: $CARDLOAD_BOARDS, the boards/ beside the build
+ * directory of this binary, then the installed data directory. Never the
+ * current directory: a board names the files cardload writes, so one
+ * picked up from wherever the user happens to stand could redirect them
+ * ('--board ./NAME.board' stays explicit). */
 const char *const *cli_board_dirs(void)
 {
 	static char exe[PATH_MAX], near[PATH_MAX + 16];
-	static const char *dirs[5];
+	static const char *dirs[4];
 	unsigned n = 0;
 	ssize_t len;
 
 	if (dirs[0])
 		return dirs;
-	if (getenv("CARDLOAD_BOARDS"))
+	if (getenv("CARDLOAD_BOARDS") && getenv("CARDLOAD_BOARDS")[0])
 		dirs[n++] = getenv("CARDLOAD_BOARDS");
-	dirs[n++] = "boards";
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len > 0) {
 		exe[len] = 0;
@@ -471,7 +526,22 @@ int cli_load_board(struct cli *c)
 	c->have_board = true;
 	if (!c->iopts.max_size)
 		c->iopts.max_size = cl_board_ram_total(&c->board);
+	if (c->json)
+		json_board(c);
+	if (c->verbose)
+		report_board(c);
 	return 0;
+}
+
+/* Board, then the card it names, for the commands that talk to one. */
+int cli_open_card(struct cli *c, struct cl_tp **tp)
+{
+	int rc = cli_load_board(c);
+
+	if (rc)
+		return rc;
+	rc = cl_open(c->ctx, &c->board, c->param, c->nparam, tp);
+	return rc ? cli_fail(c, rc) : 0;
 }
 
 void cli_on_log(void *arg, enum cl_log_level lvl, const char *msg)
@@ -481,29 +551,17 @@ void cli_on_log(void *arg, enum cl_log_level lvl, const char *msg)
 					     "debug" };
 
 	if (lvl <= CL_LOG_WARN || (int)lvl - (int)CL_LOG_WARN <= c->verbose)
-		fprintf(stderr, "cardload %s: %s: %s\n", c->cmd, names[lvl],
-			msg);
+		fprintf(stderr, "cardload %s: %s: %s\n", c->name, names[lvl],
+			cli_safe(msg));
 }
 
-/* A one-line bar on stderr, redrawn in place; finished with a newline. */
-void cli_on_progress(void *arg, const char *stage, uint64_t done,
-		     uint64_t total)
+void cli_json_begin(struct cli *c)
 {
-	static const char *last;
-	int pct = total ? (int)(done * 100 / total) : 100, i;
-	char bar[41];
-
-	(void)arg;
-	if (last && strcmp(last, stage))
-		fputc('\n', stderr);
-	last = stage;
-	for (i = 0; i < 40; i++)
-		bar[i] = i < pct * 40 / 100 ? '#' : ' ';
-	bar[40] = 0;
-	fprintf(stderr, "\r%-6s [%s] %3d%% %6.1f/%.1f MiB", stage, bar, pct,
-		done / 1048576.0, total / 1048576.0);
-	if (done >= total && !strcmp(stage, "verify")) {
-		fputc('\n', stderr);
-		last = NULL;
-	}
+	if (c->json_open)
+		return;
+	c->json_open = true;
+	json_init(&c->j, stdout);
+	json_obj(&c->j, NULL);
+	json_u64(&c->j, "schema", CLI_JSON_SCHEMA);
+	json_str(&c->j, "command", c->name);
 }

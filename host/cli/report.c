@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* report.c - images, plans and load results as text and as JSON
  *
  * The human text may change between versions; the JSON is the stable
@@ -28,7 +29,7 @@ void report_image(const struct cl_image *img, FILE *f)
 	unsigned i;
 	char fl[4];
 
-	fprintf(f, "image     %s: %s, %" PRIu64 " bytes", img->path,
+	fprintf(f, "image     %s: %s, %" PRIu64 " bytes", cli_safe(img->path),
 		img->compression, img->file_size);
 	if (img->size != img->file_size)
 		fprintf(f, " -> %" PRIu64 " bytes", img->size);
@@ -74,7 +75,7 @@ void report_plan(const struct cl_plan *p, FILE *f)
 	unsigned i;
 	char fl[4];
 
-	fprintf(f, "board     %s\n", p->board->name);
+	fprintf(f, "board     %s\n", cli_safe(p->board->name));
 	fprintf(f, "placement %s: base 0x%" PRIx64 " (linked at 0x%" PRIx64
 		", bias 0x%" PRIx64 ", align 0x%" PRIx64 ")\n", p->placement,
 		p->base, p->link_base, p->bias, p->align);
@@ -264,4 +265,35 @@ void json_result(struct json *j, const struct cl_plan *p,
 	json_u64(j, "write_us", (uint64_t)(r->ms_write * 1000));
 	json_u64(j, "verify_us", (uint64_t)(r->ms_verify * 1000));
 	json_end_obj(j);
+}
+
+/* Where the board came from and the transport defaults it sets: a board
+ * file can name the files cardload writes (option = mem.path=...). */
+void json_board(struct cli *c)
+{
+	const struct cl_board *b = &c->board;
+	unsigned i;
+
+	json_obj(&c->j, "board");
+	json_str(&c->j, "name", b->name);
+	json_str(&c->j, "file", b->path);
+	json_str(&c->j, "transport", b->transport);
+	json_arr(&c->j, "options");
+	for (i = 0; i < b->nopt; i++)
+		json_str(&c->j, NULL, b->opt[i]);
+	json_end_arr(&c->j);
+	json_end_obj(&c->j);
+}
+
+void report_board(struct cli *c)
+{
+	const struct cl_board *b = &c->board;
+	unsigned i;
+
+	fprintf(stderr, "cardload %s: board %s from %s (transport %s)\n",
+		c->name, cli_safe(b->name), cli_safe(b->path),
+		cli_safe(b->transport));
+	for (i = 0; i < b->nopt; i++)
+		fprintf(stderr, "cardload %s: board %s sets -O %s\n", c->name,
+			cli_safe(b->name), cli_safe(b->opt[i]));
 }
