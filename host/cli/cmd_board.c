@@ -16,7 +16,8 @@ static const char usage[] =
 "\n"
 "      --json           one JSON object on stdout: boards[] with file, ok,\n"
 "                       name, errors[]\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 struct lint {
 	struct cli *c;

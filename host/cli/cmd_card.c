@@ -9,8 +9,9 @@
 
 #define CARD_OPTIONS \
 "  -b, --board NAME     board file NAME.board on the board path, or a path\n" \
-"  -O KEY=VALUE         transport option (-O help lists them)\n" \
-"  -s SLOT, -d VENDOR:DEVICE  PCI card, as lspci -s / -d\n"
+"  -O, --option KEY=VALUE  transport option (-O help lists them)\n" \
+"  -s, --slot SLOT      PCI card by slot, as lspci -s\n" \
+"  -d, --device VENDOR:DEVICE  PCI card by ids, as lspci -d\n"
 
 static const char start_usage[] =
 "usage: cardload start --board NAME [-O KEY=VALUE]... [options]\n"
@@ -25,7 +26,8 @@ CARD_OPTIONS
 "  -n, --dry-run        say what would be done; open no card\n"
 "      --wait[=SECS], --wait SECS  wait for the payload's status word\n"
 "      --json           one JSON object on stdout\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 static const char hold_usage[] =
 "usage: cardload hold --board NAME [-O KEY=VALUE]... [options]\n"
@@ -37,7 +39,8 @@ static const char hold_usage[] =
 CARD_OPTIONS
 "  -n, --dry-run        say what would be done; open no card\n"
 "      --json           one JSON object on stdout\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 static const char status_usage[] =
 "usage: cardload status --board NAME [-O KEY=VALUE]... [--json]\n"
@@ -47,7 +50,8 @@ static const char status_usage[] =
 "\n"
 CARD_OPTIONS
 "      --json           one JSON object on stdout\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 static const char console_usage[] =
 "usage: cardload console --board NAME [-O KEY=VALUE]... [--follow]\n"
@@ -60,7 +64,8 @@ CARD_OPTIONS
 "  -f, --follow         keep printing new output until interrupted or the\n"
 "                       payload posts DONE or FAIL (as tail -f)\n"
 "      --json           one JSON object on stdout: text, lost\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 /* What a dry run of start/hold says; the card is not opened. */
 static int dry(struct cli *c, const char *what)

@@ -20,7 +20,8 @@ static const char usage[] =
 "      --no-low-memory  hold it whole even above the memory budget\n"
 "      --mem-budget SIZE  stream images that would take more than SIZE\n"
 "      --json           one JSON object on stdout: image, dynamic, plan\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 static void report_dyn(const struct cl_image *img, FILE *f)
 {

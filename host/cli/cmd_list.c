@@ -16,11 +16,13 @@ static const char usage[] =
 "-s and -d take lspci's syntax. Use the slot with 'cardload boot -s'.\n"
 "When nothing matches, says so on stderr and exits 0.\n"
 "\n"
-"  -s [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  only the card in that slot\n"
-"  -d [VENDOR]:[DEVICE] only cards with those ids (any board or none)\n"
-"  -O pci.sysfs=DIR     PCI devices from DIR, not /sys/bus/pci\n"
+"  -s, --slot [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  only the card in that slot\n"
+"  -d, --device [VENDOR]:[DEVICE]  only cards with those ids (any board or\n"
+"                       none)\n"
+"  -O, --option pci.sysfs=DIR  PCI devices from DIR, not /sys/bus/pci\n"
 "      --json           one JSON object on stdout: cards[]\n"
-"  -v, --verbose        also say which board files were read\n";
+"  -v, --verbose        also say which board files were read\n"
+"  -h, --help           this text\n";
 
 #define MAX_BOARDS 64
 #define MAX_CARDS 64

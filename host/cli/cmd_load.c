@@ -8,9 +8,9 @@
 
 #define BOOT_OPTIONS \
 "  -b, --board NAME     board file NAME.board on the board path, or a path\n" \
-"  -O KEY=VALUE         transport option (-O help lists them)\n" \
-"  -s [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  PCI card by slot, as lspci -s\n" \
-"  -d [VENDOR]:[DEVICE] PCI card by ids, as lspci -d\n" \
+"  -O, --option KEY=VALUE  transport option (-O help lists them)\n" \
+"  -s, --slot [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  PCI card by slot, as lspci -s\n" \
+"  -d, --device [VENDOR]:[DEVICE]  PCI card by ids, as lspci -d\n" \
 "      --base ADDR      place an ET_DYN image at ADDR (default: lowest fit)\n"\
 "      --addr ADDR      load IMAGE as a raw binary at ADDR\n" \
 "      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n" \
@@ -58,6 +58,7 @@ BOOT_OPTIONS
 "      --progress       progress bar on stderr even when not a terminal\n"
 "      --no-progress    never show the progress bar\n"
 "  -v, --verbose        say more on stderr (-v: the board file used)\n"
+"  -h, --help           this text\n"
 "\n" EXIT_CODES;
 
 static const char load_usage[] =
@@ -72,6 +73,7 @@ BOOT_OPTIONS
 "      --progress       progress bar on stderr even when not a terminal\n"
 "      --no-progress    never show the progress bar\n"
 "  -v, --verbose        say more on stderr (-v: the board file used)\n"
+"  -h, --help           this text\n"
 "\n" EXIT_CODES;
 
 static const char verify_usage[] =
@@ -86,6 +88,7 @@ static const char verify_usage[] =
 BOOT_OPTIONS
 "      --json           one JSON object on stdout (keys: see README)\n"
 "  -v, --verbose        say more on stderr (-v: the board file used)\n"
+"  -h, --help           this text\n"
 "\n" EXIT_CODES;
 
 #define BOOT_TABLE (CLI_OPTS_COMMON | CLI_OPTS_CARD | CLI_OPTS_IMAGE | \

@@ -12,8 +12,9 @@
 
 #define RW_OPTIONS \
 "  -b, --board NAME     board file NAME.board on the board path, or a path\n" \
-"  -O KEY=VALUE         transport option (-O help lists them)\n" \
-"  -s SLOT, -d VENDOR:DEVICE  PCI card, as lspci -s / -d\n"
+"  -O, --option KEY=VALUE  transport option (-O help lists them)\n" \
+"  -s, --slot SLOT      PCI card by slot, as lspci -s\n" \
+"  -d, --device VENDOR:DEVICE  PCI card by ids, as lspci -d\n"
 
 static const char read_usage[] =
 "usage: cardload read --board NAME [-O KEY=VALUE]... ADDR LEN [-o FILE]\n"
@@ -27,7 +28,8 @@ RW_OPTIONS
 "  -o, --output FILE    write the bytes to FILE\n"
 "      --json           one JSON object on stdout: addr, length, crc32,\n"
 "                       and hex (the bytes, up to 64 KiB) unless -o\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 static const char write_usage[] =
 "usage: cardload write --board NAME [-O KEY=VALUE]... ADDR FILE [options]\n"
@@ -43,7 +45,8 @@ RW_OPTIONS
 "      --no-hold        do not hold the card first (it may be running)\n"
 "  -n, --dry-run        check the range against the board; open no card\n"
 "      --json           one JSON object on stdout\n"
-"  -v, --verbose        say more on stderr\n";
+"  -v, --verbose        say more on stderr\n"
+"  -h, --help           this text\n";
 
 #define JSON_HEX_MAX (64 * 1024)
 #define CHUNK (1u << 20)
@@ -198,7 +201,7 @@ static int cmd_write(struct cli *c)
 	struct cl_tp *tp = NULL;
 	uint8_t *buf = NULL;
 	uint64_t addr;
-	size_t len;
+	size_t len = 0;
 	int rc = addr_len(c, &addr, NULL);
 
 	if (!rc)

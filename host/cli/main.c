@@ -32,9 +32,12 @@ static void catch_signals(struct cl_ctx *ctx)
 }
 
 static const char version_usage[] =
-"usage: cardload version [--json]   (also: cardload --version, -V)\n"
+"usage: cardload version [--json]   (also: cardload -V)\n"
 "\n"
-"Print cardload's version.\n";
+"Print cardload's version.\n"
+"\n"
+"      --json           one JSON object on stdout: version\n"
+"  -h, --help           this text\n";
 
 static int cmd_version(struct cli *c)
 {
@@ -49,7 +52,7 @@ const struct cli_cmd cli_cmd_version = {
 	.name = "version", .fn = cmd_version,
 	.what = "print the version",
 	.usage = version_usage,
-	.opts = CLI_OPTS_COMMON,
+	.opts = CLI_OPT(CO_JSON) | CLI_OPT(CO_HELP),
 };
 
 static const struct cli_cmd *const cmds[] = {

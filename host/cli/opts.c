@@ -402,37 +402,37 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	opterr = 0;
 	while (!rc && (opt = getopt_long(argc, argv, shortopts, longopts,
 					 &idx)) != -1) {
-		int id = -1;
+		int id = -1, key = opt == ':' ? optopt : opt;
 
-		if (opt == '?' || opt == ':') {
+		if (key >= OPT_VAL)
+			id = key - OPT_VAL;
+		for (i = 0; id < 0 && key != '?' && i < CO__COUNT; i++)
+			if (opt_def[i].short_name && opt_def[i].short_name == key)
+				id = i;
+		if (opt == '?' || id < 0) {
 			const char *what = optopt && optopt < OPT_VAL ?
 				NULL : spelled(argv, optind - 1);
 			char sh[3] = { '-', (char)optopt, 0 };
 
-			if (!what)
-				what = sh;
-			return cli_usage_error(c, opt == ':' ?
-				"option '%s' needs a value" :
-				"unknown option '%s'", what);
+			return cli_usage_error(c, "unknown option '%s'",
+					       what ? what : sh);
 		}
-		if (opt >= OPT_VAL)
-			id = opt - OPT_VAL;
-		for (i = 0; id < 0 && i < CO__COUNT; i++)
-			if (opt_def[i].short_name == opt)
-				id = i;
-		if (id < 0)
-			return cli_usage_error(c, "bad option");
 		if (!(c->cmd->opts & CLI_OPT(id))) {
 			char name[48];
 
-			if (opt < OPT_VAL)
-				snprintf(name, sizeof(name), "-%c", opt);
+			if (key < OPT_VAL)
+				snprintf(name, sizeof(name), "-%c", key);
 			else
 				snprintf(name, sizeof(name), "--%s",
 					 opt_def[id].name);
 			return cli_usage_error(c, "'cardload %s' does not take "
 					       "%s", c->name, name);
 		}
+		if (opt == ':')
+			return cli_usage_error(c, "option '%s' needs a value",
+					       key < OPT_VAL ? (char[3]){ '-',
+					       (char)key, 0 } :
+					       spelled(argv, optind - 1));
 		if (id == CO_HELP)
 			want_help = 1;
 		else if (id == CO_OPTION && !strcmp(optarg, "help"))

@@ -104,7 +104,7 @@ int cli_expand_recipe(struct cli *c, int *argc, char ***argv)
 {
 	const char *path, *slash;
 	char *text = NULL, *line, *next, **av;
-	size_t len, used = 0, cap;
+	size_t len = 0, used = 0, cap;
 	int i, n = 0, lineno = 0, dirlen, rc;
 	bool have_main = false;
 

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 require_build
 
-P=$PAYLOADS
+P=$(cd "$PAYLOADS" && pwd)
 IMG=$P/riscv64-dyn.elf.gz
 CL=$(cd "$(dirname "$CARDLOAD")" && pwd)/$(basename "$CARDLOAD")
 
@@ -107,11 +107,12 @@ done
 
 # Every command's --help lists exactly the options its table takes.
 cmds="boot load verify start hold status console read write list inspect board version"
-all=$(for c in $cmds; do "$CARDLOAD" $c --help; done |
-	grep -o -- '--[a-z][a-z-]*' | sort -u)
+# options: the --words of the lines that list options (they start "  -")
+optlines() { "$CARDLOAD" "$1" --help | grep -E '^ +-' | grep -o -- '--[a-z][a-z-]*'; }
+all=$(for c in $cmds; do optlines $c; done | sort -u)
 bad=""
 for c in $cmds; do
-	helpopts=$("$CARDLOAD" $c --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	helpopts=$(optlines $c | sort -u)
 	for o in $all; do
 		"$CARDLOAD" $c $o >/dev/null 2>"$T/h.err" </dev/null
 		if grep -q "does not take\|unknown option" "$T/h.err"; then
@@ -133,7 +134,7 @@ is "each command's --help names exactly the options it takes" "$bad" ""
 win=$(make_card)
 {
 	echo "image $IMG"
-	for i in $(seq 1 300); do echo "# filler line $i"; echo "use-vaddr"; done
+	for i in $(seq 1 300); do echo "# filler line $i"; echo "no-progress"; done
 } >"$T/long.recipe"
 run_cl boot --board $RV_BOARD -O mem.path="$win" --recipe "$T/long.recipe" \
 	--no-start
@@ -143,7 +144,7 @@ isnt "recipe of 600 lines + --no-start: go word is not GO" \
 is "recipe of 600 lines + --no-start: staged" "$(mb_word "$win" $MB_STAGED)" \
 	$CB_STAGED
 rm -f "$win"
-{ echo "image $IMG"; for i in $(seq 1 5000); do echo "use-vaddr"; done; } \
+{ echo "image $IMG"; for i in $(seq 1 5000); do echo "no-progress"; done; } \
 	>"$T/huge.recipe"
 run_cl boot --board $RV_BOARD --dry-run --recipe "$T/huge.recipe"
 is "recipe past the option cap: exit 2" "$RC" 2
@@ -155,7 +156,7 @@ run_cl boot --board $RV_BOARD --dry-run --recipe "$T/nest.recipe"
 is "recipe naming a recipe: exit 2" "$RC" 2
 grep -q "line 2" "$T/err" && ok "recipe naming a recipe: names line 2" ||
 	not_ok "recipe naming a recipe: names line 2" "$(last_run)"
-printf 'image %s\nuse-vaddr\0\n' "$IMG" >"$T/nul.recipe"
+printf 'image %s\nno-progress\0\n' "$IMG" >"$T/nul.recipe"
 run_cl boot --board $RV_BOARD --dry-run --recipe "$T/nul.recipe"
 is "recipe with a NUL byte: exit 2" "$RC" 2
 grep -q "NUL" "$T/err" && ok "recipe with a NUL byte: says NUL" ||
