@@ -86,7 +86,7 @@ int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 	if (size > INT32_MAX)
 		return cl_seterr(ctx, CL_E_TOOBIG, "device tree '%s' is too "
 				 "large", name);
-	fdt = malloc(size);
+	fdt = calloc(1, size);
 	if (!fdt)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
 	rc = fdt_open_into(in, fdt, (int)size);

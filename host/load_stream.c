@@ -7,6 +7,8 @@
  * once, and both digests of each segment are carried along. Then bss is
  * zeroed and read back. The pass must reproduce the bytes the opening
  * passes saw (length and CRC), or the load fails with the card held.
+ * cl_boot_verify runs the same pass to compare only (verify.c): nothing
+ * is written, each part of a segment is compared with the card instead.
  */
 #include <stdlib.h>
 #include "internal.h"
@@ -19,6 +21,7 @@ struct sload {
 	struct cl_tp *tp;
 	const struct cl_load_opts *o;
 	struct cl_load_result *res;
+	struct cl_verify *v;	/* compare only (cl_boot_verify), or NULL */
 	uint32_t *order;	/* patch indices by offset, then by index */
 	size_t next;		/* first patch that may reach the next chunk */
 	uint32_t *file_crc, *img_crc;
@@ -89,8 +92,11 @@ static int put(struct sload *l, unsigned i, uint64_t off, const uint8_t *d,
 	const struct cl_plan_seg *s = &l->p->seg[i];
 	uint64_t kept;
 	int64_t bad;
-	int rc = cl_tp_write_image(l->tp, s->addr + off, d, n, &kept);
+	int rc;
 
+	if (l->v)
+		return cl_verify_part(l->v, l->p, i, off, d, n);
+	rc = cl_tp_write_image(l->tp, s->addr + off, d, n, &kept);
 	if (rc)
 		return rc;
 	l->res->bytes_written += n - kept;
@@ -130,7 +136,8 @@ static int route(struct sload *l, uint8_t *chunk, uint64_t pos, size_t n)
 		cl_digest_part(l->p, i, chunk + (a - pos), a - s->src,
 			       b - s->src, l->file_crc, l->img_crc);
 		l->done += b - a;
-		cl_progress(l->ctx, "write", l->done, l->total);
+		if (!l->v) /* cl_verify_part reports its own */
+			cl_progress(l->ctx, "write", l->done, l->total);
 	}
 	return 0;
 }
@@ -146,6 +153,13 @@ static int zero_bss(struct sload *l)
 		uint64_t len = s->memsz - s->filesz, zdone;
 		int64_t bad;
 
+		if (l->v) {
+			rc = cl_verify_part(l->v, l->p, i, s->filesz, NULL,
+					    len);
+			if (rc)
+				return rc;
+			continue;
+		}
 		rc = cl_tp_zero(l->tp, s->addr + s->filesz, len, &zdone);
 		if (rc)
 			return rc;
@@ -163,7 +177,7 @@ static int zero_bss(struct sload *l)
 		l->done += len;
 		cl_progress(l->ctx, "write", l->done, l->total);
 	}
-	return cl_tp_flush(l->tp);
+	return l->v ? 0 : cl_tp_flush(l->tp);
 }
 
 static int stream_all(struct sload *l)
@@ -187,18 +201,19 @@ static int stream_all(struct sload *l)
 	if ((rc && s && s->over_cap) || (!rc && (s->out_pos != img->size ||
 						 s->crc != img->stream_crc)))
 		rc = cl_seterr(l->ctx, CL_E_FILE, "'%s' changed while it was "
-			       "being loaded; card left held", img->path);
+			       "being %s", img->path, l->v ? "compared with "
+			       "the card" : "loaded; card left held");
 	cl_stream_close(s);
 	return rc;
 }
 
 int cl_load_streamed(struct cl_ctx *ctx, const struct cl_plan *plan,
 		     struct cl_tp *tp, const struct cl_load_opts *o,
-		     struct cl_load_result *res)
+		     struct cl_load_result *res, struct cl_verify *v)
 {
 	unsigned nseg = plan->nseg ? plan->nseg : 1;
 	struct sload l = { .ctx = ctx, .p = plan, .tp = tp, .o = o,
-			   .res = res,
+			   .res = res, .v = v,
 			   .total = plan->load_bytes + plan->zero_bytes };
 	double t0 = cl_now_ms();
 	size_t i;

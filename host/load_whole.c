@@ -12,7 +12,8 @@
  * are allocated by the writer while the checker compares the ones before,
  * so a verified load costs little more than an unverified one. Otherwise it
  * runs after all writes, in order. Either way nothing is released until
- * every piece has been checked.
+ * every piece has been checked. cl_boot_verify walks the same pieces to
+ * compare only (verify.c): nothing is written, one thread compares.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ struct whole {
 	struct cl_tp *tp;
 	const struct cl_load_opts *o;
 	struct cl_load_result *res;
+	struct cl_verify *v;	/* compare only (cl_boot_verify), or NULL */
 	struct piece *pc;
 	size_t npc;
 	uint32_t *file_crc, *img_crc;
@@ -77,6 +79,21 @@ static int cut(struct whole *w)
 	return 0;
 }
 
+/* Compare only: the piece on the card against the host's bytes, the CRCs
+ * carried along as for a write. */
+static int compare_piece(struct whole *w, const struct piece *pc)
+{
+	const struct cl_plan_seg *s = &w->p->seg[pc->seg];
+	const uint8_t *d = w->p->img->data + s->src + pc->off;
+
+	if (pc->bss)
+		return cl_verify_part(w->v, w->p, pc->seg, pc->off, NULL,
+				      pc->len);
+	cl_digest_part(w->p, pc->seg, d, pc->off, pc->off + pc->len,
+		       w->file_crc, w->img_crc);
+	return cl_verify_part(w->v, w->p, pc->seg, pc->off, d, pc->len);
+}
+
 static int write_piece(struct whole *w, const struct piece *pc)
 {
 	const struct cl_plan_seg *s = &w->p->seg[pc->seg];
@@ -85,6 +102,8 @@ static int write_piece(struct whole *w, const struct piece *pc)
 
 	if (cl_interrupted(w->ctx))
 		return CL_E_INTR;
+	if (w->v)
+		return compare_piece(w, pc);
 	if (pc->bss) {
 		rc = cl_tp_zero(w->tp, s->addr + pc->off, pc->len, &n);
 		w->res->bytes_zeroed += n;
@@ -111,7 +130,7 @@ static int check_piece(struct whole *w, const struct piece *pc)
 	int64_t bad;
 	int rc;
 
-	if (w->o->no_verify)
+	if (w->o->no_verify || w->v)
 		return 0;
 	rc = cl_read_compare(w->ctx, w->tp, s->addr + pc->off, want, pc->len,
 			     w->buf, &bad);
@@ -158,7 +177,7 @@ static void publish(struct whole *w, size_t ready, bool stop)
 
 static bool two_threads(const struct whole *w)
 {
-	return !w->o->no_verify && w->tp->ops->concurrent_read &&
+	return !w->o->no_verify && !w->v && w->tp->ops->concurrent_read &&
 	       sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
@@ -173,9 +192,10 @@ static int write_all(struct whole *w, bool threaded)
 		if (!rc && threaded)
 			publish(w, k + 1, false);
 		done += w->pc[k].len;
-		cl_progress(w->ctx, "write", done, total);
+		if (!w->v) /* cl_verify_part reports its own */
+			cl_progress(w->ctx, "write", done, total);
 	}
-	if (!rc)
+	if (!rc && !w->v)
 		rc = cl_tp_flush(w->tp);
 	if (threaded)
 		publish(w, rc ? k - 1 : k, true);
@@ -218,11 +238,11 @@ static int run(struct whole *w)
 
 int cl_load_whole(struct cl_ctx *ctx, const struct cl_plan *plan,
 		  struct cl_tp *tp, const struct cl_load_opts *o,
-		  struct cl_load_result *res)
+		  struct cl_load_result *res, struct cl_verify *v)
 {
 	unsigned nseg = plan->nseg ? plan->nseg : 1;
 	struct whole w = { .ctx = ctx, .p = plan, .tp = tp, .o = o,
-			   .res = res };
+			   .res = res, .v = v };
 	int rc;
 
 	pthread_mutex_init(&w.mu, NULL);

@@ -275,6 +275,8 @@ static int cmd_verify(struct cli *c)
 				json_obj(&c->j, "first_difference");
 				json_hex(&c->j, "addr", vr.first_diff_addr);
 				json_str(&c->j, "what", vr.what);
+				json_hex(&c->j, "expected", vr.expected);
+				json_hex(&c->j, "found", vr.found);
 				json_end_obj(&c->j);
 			} else {
 				json_null(&c->j, "first_difference");
