@@ -21,11 +21,20 @@ enum scalar {
 	K_DATA_PLACE, K_DATA_ALIGN, K_DTB_MEMORY, K_PLATFORM_DTB, K__NSCALAR
 };
 
+/* What cl_board_lint wants told about each problem. */
+struct lint {
+	void (*on_error)(void *arg, const char *msg);
+	void *arg;
+};
+
 struct parser {
 	struct cl_ctx *ctx;
 	const char *file;
 	size_t line;                       /* 0: a message about the file */
 	struct cl_board *b;
+	const struct lint *lint;           /* NULL: stop at the first error */
+	unsigned nerr;                     /* problems reported so far */
+	uint32_t bad_keys;                 /* bit k: a keys[k] line refused */
 	size_t seen[K__NSCALAR];
 	size_t win_line[CL_MAX_WINDOWS];
 	size_t res_line[CL_MAX_RESERVED];
@@ -33,19 +42,27 @@ struct parser {
 	char raw[BOARD_LINE_MAX + 1];      /* the value as written */
 };
 
+/* Report a problem with the file and line: the first one becomes the
+ * context's error, and a lint hears of every one. */
 __attribute__((format(printf, 2, 3)))
 static int perr(struct parser *p, const char *fmt, ...)
 {
-	char msg[400];
+	char msg[400], full[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (p->line)
-		return cl_seterr(p->ctx, CL_E_BOARD, "'%s' line %zu: %s",
-				 p->file, p->line, msg);
-	return cl_seterr(p->ctx, CL_E_BOARD, "'%s': %s", p->file, msg);
+		snprintf(full, sizeof(full), "'%s' line %zu: %s", p->file,
+			 p->line, msg);
+	else
+		snprintf(full, sizeof(full), "'%s': %s", p->file, msg);
+	if (!p->nerr++)
+		cl_seterr(p->ctx, CL_E_BOARD, "%s", full);
+	if (p->lint && p->lint->on_error)
+		p->lint->on_error(p->lint->arg, full);
+	return CL_E_BOARD;
 }
 
 static int is_space(char c)
@@ -295,6 +312,48 @@ static int ram_attr(struct parser *p, const char *a, struct cl_window *w,
 	return 0;
 }
 
+/* Bytes of the backing (the BAR, or the transport's one memory) a window
+ * uses: all of its size, or only its aperture. */
+static uint64_t backing_len(const struct cl_window *w, uint64_t size)
+{
+	return w->aperture ? w->aperture : size;
+}
+
+/* Two windows onto the same backing bytes would let an image placed
+ * through one overwrite what is reserved through the other. */
+static int check_alias(struct parser *p, const struct cl_window *nw,
+		       uint64_t addr, uint64_t size)
+{
+	const struct cl_board *b = p->b;
+	uint64_t n = backing_len(nw, size), lo, hi;
+	char where[32];
+	unsigned i;
+
+	for (i = 0; i < b->nwin; i++) {
+		const struct cl_window *w = &b->win[i];
+		uint64_t wn = backing_len(w, w->size);
+
+		if (w->bar != nw->bar ||
+		    !cl_overlap(nw->offset, n, w->offset, wn))
+			continue;
+		lo = nw->offset > w->offset ? nw->offset : w->offset;
+		hi = nw->offset + n < w->offset + wn ? nw->offset + n :
+						       w->offset + wn;
+		if (nw->bar >= 0)
+			snprintf(where, sizeof(where), "BAR %d offsets",
+				 nw->bar);
+		else
+			snprintf(where, sizeof(where), "backing offsets");
+		return perr(p, "ram%u [0x%" PRIx64 ", 0x%" PRIx64 ") and %s "
+			    "[0x%" PRIx64 ", 0x%" PRIx64 ") from line %zu map "
+			    "the same memory (%s [0x%" PRIx64 ", 0x%" PRIx64
+			    ")): aliased windows", b->nwin, addr, addr + size,
+			    w->name, w->addr, w->addr + w->size,
+			    p->win_line[i], where, lo, hi);
+	}
+	return 0;
+}
+
 /* ram = ADDR SIZE [offset=OFF] [bar=N] [aperture=SIZE window-reg=BAR:OFF] */
 static int key_ram(struct parser *p, char *val)
 {
@@ -344,6 +403,9 @@ static int key_ram(struct parser *p, char *val)
 				    w->name, w->addr, w->addr + w->size,
 				    p->win_line[i]);
 	}
+	rc = check_alias(p, &nw, addr, size);
+	if (rc)
+		return rc;
 	w = &b->win[b->nwin];
 	*w = nw;
 	snprintf(w->name, sizeof(w->name), "ram%u", b->nwin);
@@ -536,12 +598,14 @@ static const struct key {
 	{ "start-step", -1, key_start_step },
 	{ "option", -1, key_option },
 };
+_Static_assert(sizeof(keys) / sizeof(keys[0]) <= 32, "bad_keys has 32 bits");
 
 static int parse_line(struct parser *p, const char *text, size_t len)
 {
 	char buf[BOARD_LINE_MAX + 1], *line, *key, *val, *eq;
 	const struct key *k = NULL;
 	size_t i;
+	int rc = 0;
 
 	if (len > BOARD_LINE_MAX)
 		return perr(p, "line longer than %d characters",
@@ -571,15 +635,30 @@ static int parse_line(struct parser *p, const char *text, size_t len)
 	if (!k)
 		return perr(p, "unknown key '%s'", key);
 	if (!*val)
-		return perr(p, "key '%s' has no value", key);
-	if (k->scalar >= 0) {
-		if (p->seen[k->scalar])
-			return perr(p, "key '%s' given twice (first on line "
-				    "%zu)", key, p->seen[k->scalar]);
+		rc = perr(p, "key '%s' has no value", key);
+	else if (k->scalar >= 0 && p->seen[k->scalar])
+		return perr(p, "key '%s' given twice (first on line %zu)", key,
+			    p->seen[k->scalar]);
+	if (k->scalar >= 0)
 		p->seen[k->scalar] = p->line;
+	if (*val) {
+		strcpy(p->raw, val);
+		rc = k->parse(p, val);
 	}
-	strcpy(p->raw, val);
-	return k->parse(p, val);
+	if (rc) /* a lint does not also say "no ram" for a bad ram line */
+		p->bad_keys |= 1u << (k - keys);
+	return rc;
+}
+
+/* A line of the key parsed by fn was refused (lint: skip what follows). */
+static bool refused(const struct parser *p, int (*fn)(struct parser *, char *))
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].parse == fn)
+			return p->bad_keys & 1u << i;
+	return false;
 }
 
 /* Host/card structures must sit in RAM and inside a reserved range, or an
@@ -602,7 +681,8 @@ static int ram_and_reserved(struct parser *p, const char *what, uint64_t a,
 		    a + size);
 }
 
-/* Checks that need the whole file. */
+/* Checks that need the whole file. A lint goes on after a problem (each
+ * check only looks at keys that parsed); a load stops at the first. */
 static int finish(struct parser *p)
 {
 	static const struct {
@@ -615,73 +695,77 @@ static int finish(struct parser *p)
 	};
 	struct cl_board *b = p->b;
 	uint64_t mb = b->mailbox;
+	bool placed;
 	unsigned i;
-	int rc;
+	int rc = 0;
 
+#define NEXT(expr) do { rc = (expr); if (rc && !p->lint) return rc; } while (0)
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!p->seen[required[i].key])
-			return perr(p, "missing required key '%s'",
-				    required[i].name);
-	if (!b->nwin)
-		return perr(p, "missing required key 'ram'");
-	if (b->release == CL_RELEASE_MAILBOX && !b->has_mailbox) {
+			NEXT(perr(p, "missing required key '%s'",
+				  required[i].name));
+	if (!b->nwin && !refused(p, key_ram))
+		NEXT(perr(p, "missing required key 'ram'"));
+	if (b->release == CL_RELEASE_MAILBOX && !p->seen[K_MAILBOX]) {
 		p->line = p->seen[K_RELEASE];
-		return perr(p, "release = mailbox needs a 'mailbox' key");
+		NEXT(perr(p, "release = mailbox needs a 'mailbox' key"));
 	}
-	if (b->release == CL_RELEASE_REGS && !b->nstart) {
+	if (b->release == CL_RELEASE_REGS && !b->nstart &&
+	    !refused(p, key_start_step)) {
 		p->line = p->seen[K_RELEASE];
-		return perr(p, "release = regs needs start-step lines");
+		NEXT(perr(p, "release = regs needs start-step lines"));
 	}
-	if (b->has_mailbox) {
+	/* where the mailbox and console lie, once the ram and reserved lines
+	 * parsed */
+	placed = !refused(p, key_ram) && !refused(p, key_reserved);
+	if (b->has_mailbox && placed) {
 		p->line = p->seen[K_MAILBOX];
-		rc = ram_and_reserved(p, "mailbox", mb, CARDBOOT_MB_SIZE);
-		if (rc)
-			return rc;
+		NEXT(ram_and_reserved(p, "mailbox", mb, CARDBOOT_MB_SIZE));
 	}
-	if (b->has_console) {
+	if (b->has_console && placed) {
 		p->line = p->seen[K_CONSOLE];
-		rc = ram_and_reserved(p, "console", b->console,
-				      b->console_size);
-		if (!rc && b->has_mailbox &&
-		    cl_overlap(mb, CARDBOOT_MB_SIZE, b->console,
-			       b->console_size))
-			rc = perr(p, "console overlaps the mailbox");
-		if (rc)
-			return rc;
+		NEXT(ram_and_reserved(p, "console", b->console,
+				      b->console_size));
 	}
+	if (b->has_console && b->has_mailbox &&
+	    cl_overlap(mb, CARDBOOT_MB_SIZE, b->console, b->console_size)) {
+		p->line = p->seen[K_CONSOLE];
+		NEXT(perr(p, "console overlaps the mailbox"));
+	}
+#undef NEXT
+	p->line = 0;
 	if (!p->seen[K_ACCESS_WIDTH])
 		b->access_width = 4;
 	if (!p->seen[K_DATA_ALIGN])
 		b->data_align = 4096;
 	if (!p->seen[K_ENDIAN] && b->machine)
 		b->endian = cl_machine_endian(b->machine, b->elfclass);
-	return 0;
+	return p->nerr ? CL_E_BOARD : 0;
 }
 
-int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
-		   size_t len, struct cl_board *out)
+/* Every line, then the whole board; out is left zeroed on failure. */
+static int parse(struct cl_ctx *ctx, const char *name, const char *text,
+		 size_t len, struct cl_board *out, const struct lint *lint)
 {
-	struct parser p = { .ctx = ctx, .b = out };
+	struct parser p = { .ctx = ctx, .b = out, .lint = lint };
 	const char *nl;
 	size_t pos = 0, n;
 	int rc;
 
-	if (!out || (!text && len))
-		return cl_seterr(ctx, CL_E_USAGE, "cl_board_parse: no %s",
-				 out ? "text" : "board");
 	memset(out, 0, sizeof(*out));
 	p.file = name ? name : "(board)";
-	if (strlen(p.file) >= sizeof(out->path))
-		return cl_seterr(ctx, CL_E_BOARD, "board path '%s' longer than "
-				 "%zu characters", p.file,
-				 sizeof(out->path) - 1);
+	if (strlen(p.file) >= sizeof(out->path)) {
+		rc = perr(&p, "board path longer than %zu characters",
+			  sizeof(out->path) - 1);
+		goto out_fail;
+	}
 	strcpy(out->path, p.file);
 	while (pos < len) {
 		nl = memchr(text + pos, '\n', len - pos);
 		n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		p.line++;
 		rc = parse_line(&p, text + pos, n);
-		if (rc)
+		if (rc && !lint)
 			goto out_fail;
 		pos += n + 1;
 	}
@@ -696,24 +780,35 @@ out_fail:
 	return rc;
 }
 
-/* Read and parse path; *missing (if given) reports a file that does not
- * exist instead of an error. */
-static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out,
-		int *missing)
+int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
+		   size_t len, struct cl_board *out)
+{
+	if (!out || (!text && len))
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_parse: no %s",
+				 out ? "text" : "board");
+	return parse(ctx, name, text, len, out, NULL);
+}
+
+/* The bytes of board file path (malloc'd). Anything wrong with the file,
+ * missing included, is CL_E_BOARD; *missing (if given) reports a file that
+ * does not exist instead of an error. */
+static int read_board(struct cl_ctx *ctx, const char *path, char **out,
+		      size_t *outlen, int *missing)
 {
 	size_t len = 0;
 	ssize_t r;
 	char *buf;
 	int fd, rc;
 
+	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (missing && (errno == ENOENT || errno == ENOTDIR)) {
 			*missing = 1;
 			return CL_E_BOARD;
 		}
-		return cl_seterr(ctx, CL_E_FILE, "cannot open '%s': %s", path,
-				 strerror(errno));
+		return cl_seterr(ctx, CL_E_BOARD, "cannot open board file "
+				 "'%s': %s", path, strerror(errno));
 	}
 	buf = malloc(BOARD_FILE_MAX + 1);
 	if (!buf) {
@@ -726,8 +821,8 @@ static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			rc = cl_seterr(ctx, CL_E_FILE, "cannot read '%s': %s",
-				       path, strerror(errno));
+			rc = cl_seterr(ctx, CL_E_BOARD, "cannot read board "
+				       "file '%s': %s", path, strerror(errno));
 			goto out_free;
 		}
 		if (!r)
@@ -740,11 +835,30 @@ static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out,
 			goto out_free;
 		}
 	}
-	rc = cl_board_parse(ctx, path, buf, len, out);
+	close(fd);
+	*out = buf;
+	*outlen = len;
+	return 0;
+
 out_free:
 	free(buf);
 out_close:
 	close(fd);
+	return rc;
+}
+
+/* Read and parse path (see read_board for missing). */
+static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out,
+		int *missing)
+{
+	size_t len = 0;
+	char *buf;
+	int rc;
+
+	rc = read_board(ctx, path, &buf, &len, missing);
+	if (!rc)
+		rc = parse(ctx, path, buf, len, out, NULL);
+	free(buf);
 	return rc;
 }
 
@@ -757,14 +871,34 @@ int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out)
 	return load(ctx, path, out, NULL);
 }
 
+int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
+		  void (*on_error)(void *arg, const char *msg), void *arg)
+{
+	const struct lint lint = { on_error, arg };
+	size_t len = 0;
+	char *buf;
+	int rc;
+
+	if (!path || !out)
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_lint: no %s",
+				 path ? "board" : "path");
+	memset(out, 0, sizeof(*out));
+	rc = read_board(ctx, path, &buf, &len, NULL);
+	if (rc && on_error)
+		on_error(arg, cl_errmsg(ctx));
+	if (!rc)
+		rc = parse(ctx, path, buf, len, out, &lint);
+	free(buf);
+	return rc;
+}
+
 int cl_board_find(struct cl_ctx *ctx, const char *name,
 		  const char *const *dirs, struct cl_board *out)
 {
 	char path[4096], where[300];
 	size_t n, used = 0;
-	const char *dir;
+	unsigned i, tried = 0;
 	int missing, rc, k;
-	unsigned i;
 
 	if (!name || !out)
 		return cl_seterr(ctx, CL_E_USAGE, "cl_board_find: no %s",
@@ -778,23 +912,26 @@ int cl_board_find(struct cl_ctx *ctx, const char *name,
 		return cl_seterr(ctx, CL_E_BOARD, "bad board name '%s' (want "
 				 BOARD_NAME_CHARS "+ or a path)", name);
 	where[0] = '\0';
+	/* an empty entry is skipped: never an implicit current directory */
 	for (i = 0; dirs && dirs[i]; i++) {
-		dir = dirs[i][0] ? dirs[i] : ".";
-		k = snprintf(path, sizeof(path), "%s/%s.board", dir, name);
+		if (!dirs[i][0])
+			continue;
+		k = snprintf(path, sizeof(path), "%s/%s.board", dirs[i], name);
 		if (k < 0 || (size_t)k >= sizeof(path))
 			return cl_seterr(ctx, CL_E_BOARD, "board directory "
-					 "'%s' has too long a name", dir);
+					 "'%s' has too long a name", dirs[i]);
 		missing = 0;
 		rc = load(ctx, path, out, &missing);
 		if (!missing)
 			return rc;
 		if (used < sizeof(where)) {
 			k = snprintf(where + used, sizeof(where) - used, "%s%s",
-				     i ? ", " : "", dir);
+				     tried ? ", " : "", dirs[i]);
 			used += k > 0 ? (size_t)k : 0;
 		}
+		tried++;
 	}
-	if (!i)
+	if (!tried)
 		return cl_seterr(ctx, CL_E_BOARD, "board '%s' not found (no "
 				 "board directories)", name);
 	return cl_seterr(ctx, CL_E_BOARD, "board '%s' not found (looked in "

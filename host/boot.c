@@ -1,11 +1,13 @@
 /* boot.c - a whole boot: several images, blobs, initrd, device tree and
  * argument references, planned together before anything is written
  *
- * Images are planned in order, each clear of the ones before it; then
- * blobs, the initrd and the (patched) device tree take free RAM by the
- * board's rules (data-place, data-align); then references such as @dtb or
- * @image1 in the argument registers are resolved. Reading the card (the
- * platform DTB the ROM announced) is the only I/O, and it only reads.
+ * Images are planned in order, each clear of the ones before it; then the
+ * command line, blobs, the initrd and the (patched) device tree take free
+ * RAM by the board's rules (data-place, data-align), outside every image's
+ * span (gaps between its segments are the image's); then references such
+ * as @dtb or @image1 in the argument registers are resolved. Reading the
+ * card (the platform DTB the ROM announced) is the only I/O, and it only
+ * reads.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,11 +82,14 @@ static int read_file(struct cl_ctx *ctx, const char *path, uint64_t max,
 }
 
 /* Data at a given address must sit in RAM, off reserved ranges and off
- * everything planned so far. */
+ * everything planned so far (every image's span included), in card
+ * addresses and in the backing bytes behind them. */
 static int check_fixed(struct cl_ctx *ctx, const struct cl_board *b,
 		       const struct busy *bz, const char *what, uint64_t addr,
 		       uint64_t size)
 {
+	struct cl_clash k;
+	char via[160];
 	unsigned i;
 
 	if (cl_window_find(b, addr, size, NULL) < 0)
@@ -92,18 +97,22 @@ static int check_fixed(struct cl_ctx *ctx, const struct cl_board *b,
 				 PRIx64 ") is not inside one RAM window of "
 				 "board '%s'", what, addr, size, b->name);
 	for (i = 0; i < b->nres; i++)
-		if (cl_overlap(addr, size, b->res[i].addr, b->res[i].size))
+		if (cl_clash(b, addr, size, b->res[i].addr, b->res[i].size,
+			     &k))
 			return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", "
 					 "+0x%" PRIx64 ") overlaps reserved "
-					 "'%s'", what, addr, size,
-					 b->res[i].name);
+					 "'%s'%s", what, addr, size,
+					 b->res[i].name,
+					 cl_clash_via(b, &k, via, sizeof(via)));
 	for (i = 0; i < bz->n; i++)
-		if (cl_overlap(addr, size, bz->r[i].addr, bz->r[i].size))
+		if (cl_clash(b, addr, size, bz->r[i].addr, bz->r[i].size, &k))
 			return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", "
 					 "+0x%" PRIx64 ") overlaps %s [0x%"
-					 PRIx64 ", 0x%" PRIx64 ")", what, addr,
-					 size, bz->r[i].name, bz->r[i].addr,
-					 bz->r[i].addr + bz->r[i].size);
+					 PRIx64 ", 0x%" PRIx64 ")%s", what,
+					 addr, size, bz->r[i].name,
+					 bz->r[i].addr,
+					 bz->r[i].addr + bz->r[i].size,
+					 cl_clash_via(b, &k, via, sizeof(via)));
 	return 0;
 }
 
@@ -225,9 +234,21 @@ static int open_image(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	return rc;
 }
 
+/* The file name of an image, for messages. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Images in order, each clear of the segments before it; then every
+ * image's span (lowest to highest segment address) becomes busy, and the
+ * command line and all data go outside the spans. */
 static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		       struct cl_boot *bt, struct busy *bz)
 {
+	const char *cmdline = NULL;
 	unsigned i, k;
 	int rc;
 
@@ -251,38 +272,40 @@ static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 			po.base = sp->image[i].addr;
 		}
 		/* the command line rides in image 0's parameter block, or
-		 * only in the device tree */
+		 * only in the device tree; it is placed once every image
+		 * is */
 		if (!i && po.cmdline && !img->has_params &&
 		    (sp->dtb || sp->dtb_from_card))
 			po.cmdline = NULL;
+		if (!i)
+			cmdline = po.cmdline;
+		po.cmdline = NULL;
 		po.has_entry = false; /* checked below against all images */
 		po.busy = bz->r;
 		po.nbusy = bz->n;
 		rc = cl_plan_make(ctx, img, sp->board, &po, &bt->plan[i]);
-		if (rc)
-			return rc;
-		{
-			const char *slash = strrchr(sp->image[i].path, '/');
-			const char *base = slash ? slash + 1 : sp->image[i].path;
-
-			for (k = 0; k < bt->plan[i]->nseg && !rc; k++)
-				rc = busy_add(ctx, bz, bt->plan[i]->seg[k].addr,
-					      bt->plan[i]->seg[k].memsz, "image ",
-					      base);
-		}
-		if (!rc && bt->plan[i]->has_cmdline)
-			rc = busy_add(ctx, bz, bt->plan[i]->cmdline_addr,
-				      bt->plan[i]->cmdline_size, "",
-				      "the command line");
+		for (k = 0; !rc && k < bt->plan[i]->nseg; k++)
+			rc = busy_add(ctx, bz, bt->plan[i]->seg[k].addr,
+				      bt->plan[i]->seg[k].memsz, "image ",
+				      base_name(sp->image[i].path));
 		if (rc)
 			return rc;
 	}
-	for (k = 0; k < sp->nset; k++) {
+	for (i = 0; i < bt->nimg; i++) {
+		rc = busy_add(ctx, bz, bt->plan[i]->base, bt->plan[i]->span,
+			      "the span of image ",
+			      base_name(sp->image[i].path));
+		if (rc)
+			return rc;
+	}
+	rc = cl_plan_cmdline(ctx, bt->plan[0], cmdline, bz->r, bz->n);
+	if (!rc && bt->plan[0]->has_cmdline)
+		rc = busy_add(ctx, bz, bt->plan[0]->cmdline_addr,
+			      bt->plan[0]->cmdline_size, "",
+			      "the command line");
+	for (k = 0; !rc && k < sp->nset; k++)
 		rc = cl_plan_set(ctx, bt->plan[0], sp->set[k]);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return rc;
 }
 
 static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,

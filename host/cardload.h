@@ -185,15 +185,30 @@ struct cl_board {
 int cl_regstep_parse(const char *text, struct cl_regstep *out, char *err,
 		     size_t errlen);
 
-/* Parse and validate a board file. Errors name the line. */
+/* Parse and validate a board file. Errors name the line. Windows whose
+ * backing ranges overlap (same BAR, or both without one) are refused.
+ * Return: 0, or CL_E_BOARD for a bad or missing file (the first problem;
+ * out zeroed), CL_E_NOMEM. */
 int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out);
+/* board lint: the same checks over the whole file, calling on_error (may be
+ * NULL) once per problem with a message naming the file and line; a bad
+ * line is skipped and the rest still checked.
+ * Return: 0 (out filled), or CL_E_BOARD with cl_errmsg() the first problem
+ * (out zeroed), CL_E_NOMEM, CL_E_USAGE. */
+int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
+		  void (*on_error)(void *arg, const char *msg), void *arg);
 /* Parse from memory; name is used in messages. */
 int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
 		   size_t len, struct cl_board *out);
-/* Find NAME (or a path) in dirs (NULL-terminated list) as NAME.board. */
+/* Find NAME (or a path) in dirs (NULL-terminated list) as NAME.board;
+ * empty entries are skipped (no implicit current directory). */
 int cl_board_find(struct cl_ctx *ctx, const char *name,
 		  const char *const *dirs, struct cl_board *out);
 uint64_t cl_board_ram_total(const struct cl_board *b);
+/* A number as boards and options write it: decimal or 0x hex, with an
+ * optional K, M or G suffix (powers of 1024). Return: 0; -1 when s is not
+ * a number, -2 when it overflows 64 bits. */
+int cl_parse_num(const char *s, uint64_t *out);
 /* Index of the window holding all of [addr, addr+len) and the offset of
  * addr in it, or -1 (also when the range wraps). */
 int cl_window_find(const struct cl_board *b, uint64_t addr, uint64_t len,
@@ -459,20 +474,56 @@ int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
 		 struct cl_tp *tp, const struct cl_load_opts *opts,
 		 struct cl_load_result *res);
 
-/* Release a card whose image was staged earlier (cardload start). */
+/* ---- the card without an image (card.c, console.c) -------------------- */
+
+/* A card is released (by a load or boot without no_start, or by cl_start)
+ * only when it will run what is staged: on release = mailbox boards, its
+ * ROM has announced READY (mailbox magic, version and ready words), or the
+ * transport holds its CPU and starts it (release-step = qmp with -O
+ * mem.qmp=SOCKET). Otherwise CL_E_STATE saying what is missing, checked
+ * before a boot writes anything and again just before GO. */
+
+/* Release a card whose image was staged earlier (cardload start). Checks
+ * first, reading only: the mailbox's magic and version are cardboot.h's
+ * (or both unset), GO is not set, an image is staged, the argmask has no
+ * bit beyond CARDBOOT_NARGS, the card may be released (above); the staged
+ * entry lies inside a RAM window and outside every reserved range, the
+ * mailbox and the console ring.
+ * Return: 0 (released); CL_E_USAGE (board without release = mailbox),
+ * CL_E_STATE naming what is wrong (the entry too), each with nothing
+ * written; or an error of the release itself, with the mailbox unstaged. */
 int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
 	     struct cl_tp *tp);
+
+/* Put the card back in hold, as a load does before its first write: the
+ * transport's hold (QMP stop and system_reset), the board's hold steps
+ * (entry and arguments read as 0), on release = mailbox boards the mailbox
+ * (nothing staged, GO withdrawn, status cleared, each word read back) and
+ * the console ring's header. Where only the mailbox holds the CPU, a
+ * payload already running is not stopped by it.
+ * Return: 0; the transport's error, CL_E_TIMEOUT (a hold step's poll) or
+ * CL_E_VERIFY (a mailbox word did not land). */
+int cl_hold(struct cl_ctx *ctx, const struct cl_board *board,
+	    struct cl_tp *tp);
 
 struct cl_card_status {
 	bool mailbox;            /* board has a mailbox */
 	uint32_t magic, version, ready, go, staged, status, argmask;
 	uint64_t hartid, platform_dtb, entry, arg[4];
 };
+/* The mailbox as the card holds it (all zero, mailbox false, on a board
+ * without one); status is the payload's word: CARDBOOT_STATUS_KIND() of it
+ * is CARDBOOT_STATUS_DONE(0) or CARDBOOT_STATUS_FAIL(0) once it finished.
+ * Return: 0 or the transport's error. */
 int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
 	      struct cl_tp *tp, struct cl_card_status *st);
 
 /* After release: wait until the payload posts a status word. Returns 0 for
- * DONE, CL_E_CARD for FAIL, CL_E_TIMEOUT; *status is the last word read. */
+ * DONE, CL_E_CARD for FAIL, CL_E_TIMEOUT; *status is the last word read.
+ * A timeout's message says what the mailbox and console ring tell of why:
+ * the ROM never announced READY, GO was withdrawn, nothing changed since
+ * the release (the card shows no sign of having started), the payload
+ * posted RUNNING or wrote to its console but no DONE or FAIL. */
 int cl_wait(struct cl_ctx *ctx, const struct cl_board *board,
 	    struct cl_tp *tp, unsigned timeout_ms, uint32_t *status);
 
@@ -481,6 +532,41 @@ int cl_wait(struct cl_ctx *ctx, const struct cl_board *board,
 int cl_console_read(struct cl_ctx *ctx, const struct cl_board *board,
 		    struct cl_tp *tp, char **text, size_t *len,
 		    uint64_t *lost);
+/* console --follow: the bytes written to the ring since *cursor, oldest
+ * first, NUL-terminated (free it; none: *len 0), and *cursor advanced
+ * past them (it is the ring's head count). Start with *cursor = UINT64_MAX
+ * for everything the ring holds. *lost counts bytes written since *cursor
+ * that the ring no longer held (or that the payload overwrote while they
+ * were read). A ring whose head went back (re-initialised by a new load)
+ * is read from its start. Poll it; stop when cl_status says DONE or FAIL.
+ * Return: 0; CL_E_USAGE (no console ring), CL_E_STATE (the ring's header
+ * is not there), CL_E_NOMEM or the transport's error. */
+int cl_console_follow(struct cl_ctx *ctx, const struct cl_board *board,
+		      struct cl_tp *tp, uint64_t *cursor, char **text,
+		      size_t *len, uint64_t *lost);
+
+/* Card memory by address (cardload read / write). */
+#define CL_WRITE_FORCE   0x1u  /* allow reserved ranges, mailbox, console */
+#define CL_WRITE_NO_HOLD 0x2u  /* do not hold the card first */
+/* Read [addr, addr+len), which must lie inside one RAM window. Does not
+ * hold the card. Return: 0; CL_E_PLACE naming the range (outside every
+ * window, or wrapping), CL_E_USAGE (len 0), or the transport's error. */
+int cl_card_read(struct cl_ctx *ctx, const struct cl_board *board,
+		 struct cl_tp *tp, uint64_t addr, void *buf, size_t len);
+/* The checks of cl_card_write against the board alone (a dry run): inside
+ * one RAM window; unless CL_WRITE_FORCE, outside every reserved range, the
+ * mailbox and the console ring, in card addresses and in the windows'
+ * backing. Return: 0, CL_E_PLACE naming both ranges, CL_E_USAGE. */
+int cl_card_write_check(struct cl_ctx *ctx, const struct cl_board *board,
+			uint64_t addr, uint64_t len, unsigned flags);
+/* Write buf to [addr, addr+len): cl_card_write_check first (nothing is
+ * touched on refusal), then cl_hold unless CL_WRITE_NO_HOLD, the write, a
+ * flush, and a read-back compare.
+ * Return: 0; the errors of cl_card_write_check and cl_hold; CL_E_VERIFY
+ * with the first differing address; the transport's error. */
+int cl_card_write(struct cl_ctx *ctx, const struct cl_board *board,
+		  struct cl_tp *tp, uint64_t addr, const void *buf, size_t len,
+		  unsigned flags);
 
 /* ---- a whole boot: several images, blobs, initrd, device tree ---------- */
 
@@ -527,6 +613,38 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *spec,
 /* res: one per image */
 int cl_boot_load(struct cl_ctx *ctx, struct cl_boot *boot, struct cl_tp *tp,
 		 const struct cl_load_opts *opts, struct cl_load_result *res);
+
+struct cl_verify_result {
+	bool same;                /* the card holds all a load would write */
+	/* at the first difference (CL_E_VERIFY): */
+	uint64_t first_diff_addr; /* card address */
+	char what[128];           /* "image N segment K" (K: program header
+				   * index), "image N segment K bss",
+				   * "blob 'NAME'", "initrd", "dtb",
+				   * "image N symbol 'NAME'" (--set outside
+				   * the file bytes), "image N cmdline",
+				   * "image N params", "mailbox entry",
+				   * "mailbox argmask", "mailbox arg N" */
+	uint64_t expected, found; /* the byte there; a mailbox field's value */
+	uint64_t bytes_compared;  /* card bytes read and compared so far */
+};
+
+/* Compare what the card holds with what cl_boot_load(boot) would leave
+ * there, in the order a load writes it: each image's segments (relocated,
+ * --set patched) and bss, the data (blobs, initrd, DTB), each image's
+ * --set patches outside its file bytes, command line and parameter block
+ * (with the digest a load would put in it), and on release = mailbox
+ * boards the staged entry, argmask and arguments. Reads only: nothing is
+ * written, held, flushed or released, so the card may be running (a
+ * payload that changed its own memory differs). Streamed (low-memory)
+ * images are decompressed once more, as for a load.
+ * Return: 0 when everything is the same (out->same); CL_E_VERIFY at the
+ * first difference, with out and cl_errmsg naming address, place,
+ * expected and found value; otherwise the transport's error, CL_E_INTR,
+ * CL_E_NOMEM or CL_E_FILE (a streamed image changed meanwhile). */
+int cl_boot_verify(struct cl_ctx *ctx, struct cl_boot *boot, struct cl_tp *tp,
+		   struct cl_verify_result *out);
+
 void cl_boot_free(struct cl_boot *boot);
 
 #endif /* CARDLOAD_H */

@@ -22,13 +22,18 @@ struct cl_decomp {
 	const char *name;          /* "gzip": img->compression and messages */
 	const uint8_t *magic;      /* the file starts with these bytes */
 	size_t magic_len;
+	/* Optional: true if data starts another way the format allows
+	 * (zstd: a skippable frame). */
+	bool (*sniff)(const uint8_t *data, size_t len);
 	/*
 	 * Decompress all of in[0, in_len) into out[0, out_cap) and set
 	 * *out_len. Truncated, corrupt or trailing input fails with
-	 * CL_E_DECOMP and a message that names the file (name). If the
-	 * stream holds more than out_cap bytes, stop as soon as that is known
-	 * and return CL_E_TOOBIG without a message: the caller knows which
-	 * cap out_cap is and says so. Never write past out_cap.
+	 * CL_E_DECOMP and a message that names the file (name); a stream
+	 * that needs more decoder memory than allowed, with CL_E_TOOBIG and
+	 * a message ("decoder memory limit"). If the stream holds more than
+	 * out_cap bytes, stop as soon as that is known and return
+	 * CL_DECOMP_FULL without a message: the caller knows which cap
+	 * out_cap is and says so. Never write past out_cap.
 	 */
 	int (*run)(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 		   size_t in_len, uint8_t *out, size_t out_cap,
@@ -41,10 +46,11 @@ struct cl_decomp {
 	/*
 	 * Streaming: open a decoder that keeps at most mem_limit bytes of
 	 * its own state (a stream that needs more fails with CL_E_TOOBIG and
-	 * a message); step consumes input at *in (advancing it and *in_len) and
-	 * makes up to out_cap bytes into out (*made). in_end: nothing follows
-	 * the bytes in *in. *done is set once the compressed data has ended;
-	 * input left over after that is refused as run() refuses it.
+	 * a message saying "decoder memory limit"); step consumes input at
+	 * *in (advancing it and *in_len) and makes up to out_cap bytes into
+	 * out (*made). in_end: nothing follows the bytes in *in. *done is
+	 * set once the compressed data has ended; input left over after that
+	 * is refused as run() refuses it.
 	 */
 	int (*open)(struct cl_ctx *ctx, const char *name, uint64_t mem_limit,
 		    void **state);
@@ -54,13 +60,17 @@ struct cl_decomp {
 	void (*close)(void *state);
 };
 
-/* The entry whose magic starts data[0, len), or NULL. */
+/* run(): the output would pass out_cap (positive: not an error message). */
+#define CL_DECOMP_FULL 1
+
+/* The entry whose magic (or sniff) recognises data[0, len), or NULL. */
 const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len);
 
 /* decompress_gzip.c: one gzip member (RFC 1952): libdeflate whole,
  * zlib streaming and for diagnosing what libdeflate refuses. */
 extern const struct cl_decomp cl_decomp_gzip;
-/* decompress_zstd.c: zstd frames (RFC 8878) through libzstd. */
+/* decompress_zstd.c: zstd frames (RFC 8878) through libzstd; content
+ * sizes in frame headers are checked, never trusted. */
 extern const struct cl_decomp cl_decomp_zstd;
 /* decompress_xz.c: .xz streams through liblzma. */
 extern const struct cl_decomp cl_decomp_xz;

@@ -114,7 +114,7 @@ static int gunzip_zlib(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 		in_pos += in_n - zs.avail_in;
 		made = out_n - zs.avail_out;
 		if (made && out_pos == out_cap) {
-			rc = CL_E_TOOBIG;	/* the caller names the cap */
+			rc = CL_DECOMP_FULL;	/* the caller names the cap */
 			goto out_end;
 		}
 		out_pos += made;
@@ -169,7 +169,7 @@ static int gunzip(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 		return 0;
 	}
 	if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
-		return CL_E_TOOBIG;	/* the caller names the cap */
+		return CL_DECOMP_FULL;	/* the caller names the cap */
 	/* refused, or trailing bytes: zlib says precisely what is wrong */
 	return gunzip_zlib(ctx, name, in, in_len, out, out_cap, out_len);
 }

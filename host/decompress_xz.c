@@ -4,7 +4,9 @@
  * allows both); anything else after the last stream is refused. Whole-buffer
  * loads use liblzma's multi-threaded decoder, which decodes the blocks of a
  * multi-block file (xz -T) on both cores; a single-block file decodes on
- * one. A dictionary larger than the memory limit is refused up front.
+ * one. A dictionary larger than the memory limit is refused up front, as
+ * the decoder memory limit with what the stream needs (never as a cap on
+ * the output).
  */
 #include <inttypes.h>
 #include <lzma.h>
@@ -16,16 +18,24 @@
  * refused rather than allocated. */
 #define XZ_WHOLE_MEMLIMIT (UINT64_C(1) << 30)
 
+/* need: the decoder memory the stream needs (LZMA_MEMLIMIT_ERROR), or 0 */
 static int xz_error(struct cl_ctx *ctx, const char *name, lzma_ret ret,
-		    uint64_t limit, uint64_t at)
+		    uint64_t limit, uint64_t need, uint64_t at)
 {
 	switch (ret) {
 	case LZMA_MEM_ERROR:
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory decompressing "
 				 "'%s'", name);
 	case LZMA_MEMLIMIT_ERROR:
-		return cl_seterr(ctx, CL_E_TOOBIG, "'%s': the xz stream needs "
-				 "more than %" PRIu64 " bytes of decoder memory "
+		if (need > limit)
+			return cl_seterr(ctx, CL_E_TOOBIG, "'%s': decoder "
+					 "memory limit: the xz stream needs %"
+					 PRIu64 " bytes of decoder memory (its "
+					 "dictionary), over the limit of %"
+					 PRIu64 " bytes", name, need, limit);
+		return cl_seterr(ctx, CL_E_TOOBIG, "'%s': decoder memory "
+				 "limit: the xz stream needs more than the "
+				 "limit of %" PRIu64 " bytes of decoder memory "
 				 "(its dictionary)", name, limit);
 	case LZMA_FORMAT_ERROR:
 		return cl_seterr(ctx, CL_E_DECOMP, "'%s': not a valid xz stream "
@@ -46,6 +56,26 @@ static int xz_error(struct cl_ctx *ctx, const char *name, lzma_ret ret,
 	}
 }
 
+/* The multi-threaded decoder does not say what a stream over its memory
+ * limit needs; a single-threaded one, stopping at the same block, does. */
+static uint64_t xz_need(const uint8_t *in, size_t in_len, uint8_t *out,
+			size_t out_cap, uint64_t limit)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	uint64_t need = 0;
+
+	if (lzma_stream_decoder(&s, limit, LZMA_CONCATENATED) != LZMA_OK)
+		return 0;
+	s.next_in = in;
+	s.avail_in = in_len;
+	s.next_out = out;
+	s.avail_out = out_cap;
+	if (lzma_code(&s, LZMA_FINISH) == LZMA_MEMLIMIT_ERROR)
+		need = lzma_memusage(&s);
+	lzma_end(&s);
+	return need;
+}
+
 static int unxz(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 		size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len)
 {
@@ -63,7 +93,7 @@ static int unxz(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 	*out_len = 0;
 	ret = lzma_stream_decoder_mt(&s, &mt);
 	if (ret != LZMA_OK)
-		return xz_error(ctx, name, ret, XZ_WHOLE_MEMLIMIT, 0);
+		return xz_error(ctx, name, ret, XZ_WHOLE_MEMLIMIT, 0, 0);
 	s.next_in = in;
 	s.avail_in = in_len;
 	s.next_out = out;
@@ -76,10 +106,13 @@ static int unxz(struct cl_ctx *ctx, const char *name, const uint8_t *in,
 		s.avail_out = 1;
 		ret = lzma_code(&s, LZMA_FINISH);
 		if (ret == LZMA_OK || !s.avail_out)
-			rc = CL_E_TOOBIG; /* the caller names the cap */
+			rc = CL_DECOMP_FULL; /* the caller names the cap */
 	}
 	if (!rc && ret != LZMA_STREAM_END)
-		rc = xz_error(ctx, name, ret, XZ_WHOLE_MEMLIMIT, s.total_in);
+		rc = xz_error(ctx, name, ret, XZ_WHOLE_MEMLIMIT,
+			      ret == LZMA_MEMLIMIT_ERROR ?
+			      xz_need(in, in_len, out, out_cap,
+				      XZ_WHOLE_MEMLIMIT) : 0, s.total_in);
 	if (!rc)
 		*out_len = (size_t)s.total_out;
 	lzma_end(&s);
@@ -126,7 +159,7 @@ static int xs_open(struct cl_ctx *ctx, const char *name, uint64_t mem_limit,
 	ret = lzma_stream_decoder(&x->s, mem_limit, LZMA_CONCATENATED);
 	if (ret != LZMA_OK) {
 		free(x);
-		return xz_error(ctx, name, ret, mem_limit, 0);
+		return xz_error(ctx, name, ret, mem_limit, 0, 0);
 	}
 	x->ctx = ctx;
 	x->name = name;
@@ -159,7 +192,7 @@ static int xs_step(void *state, const uint8_t **in, size_t *in_len,
 	if (ret == LZMA_OK)
 		return 0;
 	return xz_error(x->ctx, x->name, ret, x->mem_limit,
-			x->s.total_in);
+			lzma_memusage(&x->s), x->s.total_in);
 }
 
 static void xs_close(void *state)

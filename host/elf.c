@@ -4,6 +4,8 @@
  * are never required (BAD-INPUTS 12). Every size and offset is checked
  * against the buffer before use, with overflow-checked arithmetic, and the
  * raw program-header count is compared with what libelf returns (case 9).
+ * A dynamic section naming a table the loader reads twice, and a PARAMS
+ * note whose block lies in code, read-only data or PT_DYNAMIC, are refused.
  */
 #include <gelf.h>
 #include <inttypes.h>
@@ -247,31 +249,41 @@ static int read_notes(struct cl_ctx *ctx, struct cl_image *img, Elf *e,
 	return 0;
 }
 
-static void note_dyn(struct cl_dyninfo *d, const GElf_Dyn *dyn)
-{
-	uint64_t v = dyn->d_un.d_val;
+/* The dynamic tags the loader reads, in the order of dyn_fields(). */
+static const struct {
+	int64_t tag;
+	const char *name;
+} dyn_tags[] = {
+	{ DT_RELA, "DT_RELA" }, { DT_RELASZ, "DT_RELASZ" },
+	{ DT_RELAENT, "DT_RELAENT" }, { DT_REL, "DT_REL" },
+	{ DT_RELSZ, "DT_RELSZ" }, { DT_RELENT, "DT_RELENT" },
+	{ 36, "DT_RELR" }, { 35, "DT_RELRSZ" }, { 37, "DT_RELRENT" },
+	{ DT_JMPREL, "DT_JMPREL" }, { DT_PLTRELSZ, "DT_PLTRELSZ" },
+	{ DT_PLTREL, "DT_PLTREL" },
+};
+#define NTAGS (sizeof(dyn_tags) / sizeof(dyn_tags[0]))
 
-	switch (dyn->d_tag) {
-	case DT_RELA: d->rela = v; break;
-	case DT_RELASZ: d->relasz = v; break;
-	case DT_RELAENT: d->relaent = v; break;
-	case DT_REL: d->rel = v; break;
-	case DT_RELSZ: d->relsz = v; break;
-	case DT_RELENT: d->relent = v; break;
-	case 36 /* DT_RELR */: d->relr = v; break;
-	case 35 /* DT_RELRSZ */: d->relrsz = v; break;
-	case 37 /* DT_RELRENT */: d->relrent = v; break;
-	case DT_JMPREL: d->jmprel = v; break;
-	case DT_PLTRELSZ: d->pltrelsz = v; break;
-	case DT_PLTREL: d->pltrel = v; break;
-	default: break;
-	}
+/* Where each of dyn_tags goes in d. */
+static void dyn_fields(struct cl_dyninfo *d, uint64_t *f[NTAGS])
+{
+	uint64_t *const all[] = {
+		&d->rela, &d->relasz, &d->relaent, &d->rel, &d->relsz,
+		&d->relent, &d->relr, &d->relrsz, &d->relrent, &d->jmprel,
+		&d->pltrelsz, &d->pltrel,
+	};
+
+	_Static_assert(sizeof(all) / sizeof(all[0]) == NTAGS,
+		       "a field for every tag");
+	memcpy(f, all, sizeof(all));
 }
 
 static int read_dynamic(struct cl_ctx *ctx, struct cl_image *img, Elf *e)
 {
+	int first[NTAGS]; /* entry index of each tag, or -1 */
+	uint64_t *field[NTAGS];
 	Elf_Data *data;
 	GElf_Dyn dyn;
+	unsigned k;
 	int i;
 
 	data = elf_getdata_rawchunk(e, (int64_t)img->dyn_offset,
@@ -280,6 +292,9 @@ static int read_dynamic(struct cl_ctx *ctx, struct cl_image *img, Elf *e)
 		return cl_seterr(ctx, CL_E_ELF, "'%s': PT_DYNAMIC unreadable: %s",
 				 img->path, elf_errmsg(-1));
 	img->dyn.present = true;
+	dyn_fields(&img->dyn, field);
+	for (k = 0; k < NTAGS; k++)
+		first[k] = -1;
 	for (i = 0; gelf_getdyn(data, i, &dyn); i++) {
 		if (dyn.d_tag == DT_NULL)
 			break;
@@ -288,8 +303,69 @@ static int read_dynamic(struct cl_ctx *ctx, struct cl_image *img, Elf *e)
 					 "'%s' needs shared libraries "
 					 "(DT_NEEDED); cardload loads "
 					 "self-contained images only", img->path);
-		note_dyn(&img->dyn, &dyn);
+		for (k = 0; k < NTAGS && dyn_tags[k].tag != dyn.d_tag; k++)
+			;
+		if (k == NTAGS)
+			continue;
+		/* which table would be meant is anybody's guess */
+		if (first[k] >= 0)
+			return cl_seterr(ctx, CL_E_ELF, "'%s': PT_DYNAMIC has "
+					 "two %s entries (%d and %d)",
+					 img->path, dyn_tags[k].name,
+					 first[k], i);
+		first[k] = i;
+		*field[k] = dyn.d_un.d_val;
 	}
+	return 0;
+}
+
+/* "RW-", "R-X", ... */
+static const char *flag_text(uint32_t f, char *buf)
+{
+	buf[0] = f & PF_R ? 'R' : '-';
+	buf[1] = f & PF_W ? 'W' : '-';
+	buf[2] = f & PF_X ? 'X' : '-';
+	buf[3] = '\0';
+	return buf;
+}
+
+/* The parameter block the PARAMS note names is written by the loader after
+ * the image: it must lie in writable data, not in code, read-only data or
+ * the dynamic section, or the block would overwrite them. (Whether it lies
+ * inside one segment at all is the plan's check.) */
+static int check_params_note(struct cl_ctx *ctx, const struct cl_image *img,
+			     bool has_dyn, unsigned dyn_ph, uint64_t dyn_va,
+			     uint64_t dyn_memsz)
+{
+	uint64_t v = img->params_vaddr, n = sizeof(struct cardboot_params),
+		 end, se;
+	char fl[4];
+	unsigned i;
+
+	if (!img->has_params || cl_add_ovf(v, n, &end))
+		return 0;
+	for (i = 0; i < img->nseg; i++) {
+		const struct cl_seg *s = &img->seg[i];
+
+		if (cl_add_ovf(s->vaddr, s->memsz, &se) ||
+		    !cl_overlap(v, n, s->vaddr, s->memsz) ||
+		    ((s->flags & PF_W) && !(s->flags & PF_X)))
+			continue;
+		return cl_seterr(ctx, CL_E_ELF, "'%s': the PARAMS note's "
+				 "parameter block [0x%" PRIx64 ", 0x%" PRIx64
+				 ") lies in segment %u [0x%" PRIx64 ", 0x%"
+				 PRIx64 ") %s, which is %s: the block would "
+				 "overwrite it", img->path, v, end, s->phidx,
+				 s->vaddr, se, flag_text(s->flags, fl),
+				 s->flags & PF_X ? "code" : "read-only");
+	}
+	if (has_dyn && !cl_add_ovf(dyn_va, dyn_memsz, &se) &&
+	    cl_overlap(v, n, dyn_va, dyn_memsz))
+		return cl_seterr(ctx, CL_E_ELF, "'%s': the PARAMS note's "
+				 "parameter block [0x%" PRIx64 ", 0x%" PRIx64
+				 ") overlaps PT_DYNAMIC (header %u) [0x%" PRIx64
+				 ", 0x%" PRIx64 ")", img->path, v, end, dyn_ph,
+				 dyn_va, se);
 	return 0;
 }
 
@@ -298,6 +374,8 @@ static int read_phdrs(struct cl_ctx *ctx, struct cl_image *img, Elf *e,
 {
 	size_t phnum, i;
 	uint64_t bytes, end;
+	uint64_t dyn_va = 0, dyn_memsz = 0;
+	unsigned dyn_ph = 0;
 	GElf_Phdr ph;
 	int rc;
 
@@ -347,6 +425,9 @@ static int read_phdrs(struct cl_ctx *ctx, struct cl_image *img, Elf *e,
 			img->has_dynamic = true;
 			img->dyn_offset = ph.p_offset;
 			img->dyn_size = ph.p_filesz;
+			dyn_ph = (unsigned)i;
+			dyn_va = ph.p_vaddr;
+			dyn_memsz = ph.p_memsz;
 		}
 		if (ph.p_type == PT_NOTE) {
 			if (cl_add_ovf(ph.p_offset, ph.p_filesz, &end) ||
@@ -376,7 +457,8 @@ static int read_phdrs(struct cl_ctx *ctx, struct cl_image *img, Elf *e,
 		return cl_seterr(ctx, CL_E_ELF,
 				 "'%s' has no PT_LOAD segment with memory",
 				 img->path);
-	return 0;
+	return check_params_note(ctx, img, img->has_dynamic, dyn_ph, dyn_va,
+				 dyn_memsz);
 }
 
 int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)

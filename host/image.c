@@ -44,8 +44,9 @@ const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len)
 	for (i = 0; i < sizeof(decomps) / sizeof(decomps[0]); i++) {
 		const struct cl_decomp *d = decomps[i];
 
-		if (len >= d->magic_len && !memcmp(data, d->magic,
-						   d->magic_len))
+		if ((len >= d->magic_len && !memcmp(data, d->magic,
+						    d->magic_len)) ||
+		    (d->sniff && d->sniff(data, len)))
 			return d;
 	}
 	return NULL;
@@ -231,7 +232,7 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 	rc = d->run(ctx, name, img->map, img->map_size, out, (size_t)cap,
 		    &len);
 	cl_shed_stop(shed);
-	if (rc == CL_E_TOOBIG) {
+	if (rc == CL_DECOMP_FULL) {
 		rc = cl_image_cap_error(ctx, name, opts, img->file_size, true);
 		goto out_unmap;
 	}

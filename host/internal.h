@@ -106,13 +106,34 @@ int cl_read_compare(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 int cl_verify_error(struct cl_ctx *ctx, struct cl_tp *tp,
 		    const struct cl_plan_seg *s, const uint32_t *want,
 		    uint64_t bad, uint8_t *buf);
-/* Write, verify and digest an image held whole / a streamed image. */
+/* Host-side work before the card is touched: relocation and --set
+ * patches in the file bytes of an image held whole (idempotent), res
+ * zeroed with its seg_digest allocated. */
+int cl_load_prepare(struct cl_ctx *ctx, struct cl_plan *plan,
+		    struct cl_load_result *res);
+/* The parameter block of plan p as the loader writes it (block holds
+ * sizeof(struct cardboot_params)): digest of the image, the platform DTB
+ * if the ROM has announced it (read from the mailbox). */
+int cl_params_final(struct cl_ctx *ctx, const struct cl_plan *p,
+		    struct cl_tp *tp, uint32_t digest, uint8_t *block);
+/* Write, verify and digest an image held whole / a streamed image. With
+ * v (cl_boot_verify), compare only: nothing is written or flushed;
+ * every piece of file bytes (relocated and patched) and of bss goes to
+ * cl_verify_part, and the digests are computed as for a load. */
+struct cl_verify;
 int cl_load_whole(struct cl_ctx *ctx, const struct cl_plan *plan,
 		  struct cl_tp *tp, const struct cl_load_opts *o,
-		  struct cl_load_result *res);
+		  struct cl_load_result *res, struct cl_verify *v);
 int cl_load_streamed(struct cl_ctx *ctx, const struct cl_plan *plan,
 		     struct cl_tp *tp, const struct cl_load_opts *o,
-		     struct cl_load_result *res);
+		     struct cl_load_result *res, struct cl_verify *v);
+/* verify.c: compare the card's [s->addr + off, +len) of plan p's segment
+ * seg with want (NULL: bss, zeros), leaving out the bytes the loader
+ * writes later (parameter blocks, command lines, --set in bss). Returns 0,
+ * CL_E_VERIFY naming the first difference, or the transport's error. */
+int cl_verify_part(struct cl_verify *v, const struct cl_plan *p,
+		   unsigned seg, uint64_t off, const uint8_t *want,
+		   uint64_t len);
 
 /* shed.c: while a whole-buffer decoder fills out from in (a clean file
  * mapping), drop in's pages well behind it; NULL if it cannot help. */
@@ -131,6 +152,24 @@ struct cl_range64 {
 typedef bool (*cl_have_fn)(void *arg, uint64_t off, uint64_t len);
 int cl_elf_wants(const uint8_t *d, uint64_t size, cl_have_fn have, void *arg,
 		 struct cl_range64 *w, unsigned max);
+
+/* plan.c: card ranges [a, a+n) and [c, c+m) reach the same memory: their
+ * card addresses overlap, or two windows of b map the same backing bytes
+ * (the same BAR, or both none) behind them. k gets the card addresses
+ * around a to step over and, for an alias, the two windows (else -1). */
+struct cl_clash {
+	uint64_t bs, be;
+	int wa, wc;
+};
+bool cl_clash(const struct cl_board *b, uint64_t a, uint64_t n, uint64_t c,
+	      uint64_t m, struct cl_clash *k);
+/* " (the same memory: ram1 and ram0 map ...)" for an alias, else "". */
+const char *cl_clash_via(const struct cl_board *b, const struct cl_clash *k,
+			 char *buf, size_t len);
+/* plan.c: place the command line of p in free RAM, clear of p's span and
+ * of busy (a boot passes every image's span). 0 when cmdline is NULL. */
+int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
+		    const struct cl_range *busy, unsigned nbusy);
 
 /* reloc.c: turn the image's dynamic relocations into patches for bias. */
 int cl_reloc_collect(struct cl_ctx *ctx, const struct cl_image *img,

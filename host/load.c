@@ -8,7 +8,9 @@
  * receives each segment in one pass of large writes and never sees a
  * half-relocated word. Any failure returns before the release step: the
  * card stays held. The image itself is written and verified by
- * load_whole.c (held whole) or load_stream.c (low-memory).
+ * load_whole.c (held whole) or load_stream.c (low-memory); hold and
+ * release are card.c's, and a boot that will release a card that cannot
+ * run what is staged (its ROM never announced READY) writes nothing.
  */
 #include <gelf.h>
 #include <inttypes.h>
@@ -18,20 +20,6 @@
 #include "internal.h"
 #include "release.h"
 #include "transport.h"
-
-static int hold(struct cl_ctx *ctx, const struct cl_board *b,
-		struct cl_tp *tp, uint64_t entry, const uint64_t *arg)
-{
-	int rc = cl_tp_hold(tp);
-
-	if (!rc && b->nhold)
-		rc = cl_regseq_run(ctx, tp, b->hold, b->nhold, entry, arg);
-	if (!rc && b->release == CL_RELEASE_MAILBOX)
-		rc = cl_mailbox_hold(ctx, b, tp);
-	if (!rc && b->has_console)
-		rc = cl_console_init(ctx, b, tp);
-	return rc;
-}
 
 /* The parameter block's bytes inside segment s's file bytes, as [*lo, *hi)
  * relative to the segment; false if it has none there. */
@@ -112,13 +100,30 @@ static int write_checked(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 	return rc;
 }
 
+int cl_params_final(struct cl_ctx *ctx, const struct cl_plan *p,
+		    struct cl_tp *tp, uint32_t digest, uint8_t *block)
+{
+	struct cl_card_status st = { 0 };
+	int rc;
+
+	/* the platform DTB, if the ROM has announced it already */
+	if (p->board->release == CL_RELEASE_MAILBOX) {
+		rc = cl_mailbox_read(ctx, p->board, tp, &st);
+		if (rc)
+			return rc;
+	}
+	cl_params_build(p, digest,
+			st.ready == CARDBOOT_READY ? st.platform_dtb : 0,
+			block);
+	return 0;
+}
+
 /* The payload's boot parameters: after the image is verified, so the
  * digest in the block describes what was verified. */
 static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
 			struct cl_tp *tp, const struct cl_load_result *res)
 {
 	uint8_t block[sizeof(struct cardboot_params)];
-	struct cl_card_status st = { 0 };
 	unsigned i;
 	int rc;
 
@@ -140,15 +145,9 @@ static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
 	}
 	if (!p->has_params)
 		return 0;
-	/* the platform DTB, if the ROM has announced it already */
-	if (p->board->release == CL_RELEASE_MAILBOX) {
-		rc = cl_mailbox_read(ctx, p->board, tp, &st);
-		if (rc)
-			return rc;
-	}
-	cl_params_build(p, res->digest,
-			st.ready == CARDBOOT_READY ? st.platform_dtb : 0,
-			block);
+	rc = cl_params_final(ctx, p, tp, res->digest, block);
+	if (rc)
+		return rc;
 	return write_checked(ctx, tp, p->params_addr, block, sizeof(block),
 			     "parameter block");
 }
@@ -230,26 +229,6 @@ int cl_verify_error(struct cl_ctx *ctx, struct cl_tp *tp,
 			 s->addr + bad);
 }
 
-/* Let the CPU go: register steps, the transport's own step (QMP cont), and
- * for mailbox boards GO written last — so any failure before it leaves a
- * ROM spinning on the mailbox, never a half-released card. */
-static int start_card(struct cl_ctx *ctx, const struct cl_board *b,
-		      struct cl_tp *tp, uint64_t entry, const uint64_t *arg,
-		      uint32_t argmask)
-{
-	int rc = 0;
-
-	if (b->nstart)
-		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, entry, arg);
-	if (!rc)
-		rc = cl_tp_release(tp, entry, arg, argmask);
-	if (!rc && b->release == CL_RELEASE_MAILBOX)
-		rc = cl_mailbox_go(ctx, b, tp); /* unstages itself on error */
-	else if (rc && b->release == CL_RELEASE_MAILBOX)
-		cl_mailbox_unstage(b, tp);
-	return rc;
-}
-
 static int stage_and_release(struct cl_ctx *ctx, const struct cl_board *b,
 			     uint64_t entry, const uint64_t *arg,
 			     uint32_t argmask, struct cl_tp *tp,
@@ -268,16 +247,14 @@ static int stage_and_release(struct cl_ctx *ctx, const struct cl_board *b,
 	}
 	if (o->no_start)
 		return 0;
-	rc = start_card(ctx, b, tp, entry, arg, argmask);
+	rc = cl_card_release(ctx, b, tp, entry, arg, argmask);
 	if (!rc)
 		res->released = b->release != CL_RELEASE_NONE;
 	return rc;
 }
 
-/* Host-side work before the card is touched: relocation, symbol patches
- * in file bytes, digests. */
-static int prepare(struct cl_ctx *ctx, struct cl_plan *plan,
-		   struct cl_load_result *res)
+int cl_load_prepare(struct cl_ctx *ctx, struct cl_plan *plan,
+		    struct cl_load_result *res)
 {
 	unsigned i;
 
@@ -300,8 +277,8 @@ static int load_image(struct cl_ctx *ctx, const struct cl_plan *plan,
 		      struct cl_load_result *res)
 {
 	if (plan->img->streamed)
-		return cl_load_streamed(ctx, plan, tp, o, res);
-	return cl_load_whole(ctx, plan, tp, o, res);
+		return cl_load_streamed(ctx, plan, tp, o, res, NULL);
+	return cl_load_whole(ctx, plan, tp, o, res, NULL);
 }
 
 int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
@@ -317,9 +294,11 @@ int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
 	int rc = 0;
 
 	for (i = 0; i < nplan && !rc; i++)
-		rc = prepare(ctx, plans[i], &res[i]);
+		rc = cl_load_prepare(ctx, plans[i], &res[i]);
+	if (!rc && !o->no_start) /* a card that will not run: nothing written */
+		rc = cl_card_may_release(ctx, b, tp);
 	if (!rc)
-		rc = hold(ctx, b, tp, entry, arg);
+		rc = cl_card_hold(ctx, b, tp, entry, arg);
 	for (i = 0; i < nplan && !rc; i++)
 		rc = load_image(ctx, plans[i], tp, o, &res[i]);
 	for (i = 0; i < ndata && !rc; i++)
@@ -348,33 +327,4 @@ void cl_load_result_free(struct cl_load_result *res)
 		free(res->seg_digest);
 		res->seg_digest = NULL;
 	}
-}
-
-int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
-	     struct cl_tp *tp)
-{
-	struct cl_card_status st;
-	int rc;
-
-	if (board->release != CL_RELEASE_MAILBOX)
-		return cl_seterr(ctx, CL_E_USAGE, "board '%s' has no release "
-				 "method to start a staged image", board->name);
-	rc = cl_mailbox_read(ctx, board, tp, &st);
-	if (rc)
-		return rc;
-	if (st.staged != CARDBOOT_STAGED)
-		return cl_seterr(ctx, CL_E_STATE, "no image is staged in the "
-				 "mailbox at 0x%" PRIx64 " of board '%s'; run "
-				 "'cardload load' first", board->mailbox,
-				 board->name);
-	return start_card(ctx, board, tp, st.entry, st.arg, st.argmask);
-}
-
-int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
-	      struct cl_tp *tp, struct cl_card_status *st)
-{
-	memset(st, 0, sizeof(*st));
-	if (!board->has_mailbox)
-		return 0;
-	return cl_mailbox_read(ctx, board, tp, st);
 }

@@ -7,7 +7,9 @@
  *
  * Every word written here is read back: a card must never be released with
  * a corrupted entry or argument, nor be reported held or released when the
- * word that says so did not land.
+ * word that says so did not land. Ready: the ROM's magic, version and
+ * READY words, which a release needs (card.c) unless the transport starts
+ * the CPU itself.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -169,4 +171,23 @@ int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
 		st->arg[i] = get_le(m + CARDBOOT_MB_ARG_OFF + 8 * i, 8);
 	st->status = get_le(m + CARDBOOT_MB_STATUS_OFF, 4);
 	return 0;
+}
+
+bool cl_mailbox_ready(const struct cl_card_status *st, char *why, size_t len)
+{
+	if (!st->magic)
+		snprintf(why, len, "magic unset");
+	else if (st->magic != CARDBOOT_MB_MAGIC)
+		snprintf(why, len, "magic 0x%08x, not cardboot's 0x%08x",
+			 st->magic, CARDBOOT_MB_MAGIC);
+	else if (st->version != CARDBOOT_MB_VERSION)
+		snprintf(why, len, "version %u, not %u", st->version,
+			 CARDBOOT_MB_VERSION);
+	else if (!st->ready)
+		snprintf(why, len, "ready word unset");
+	else if (st->ready != CARDBOOT_READY)
+		snprintf(why, len, "ready word 0x%08x, not READY", st->ready);
+	else
+		return true;
+	return false;
 }

@@ -4,6 +4,9 @@
  * window, window offset), what is zero-filled, which words are relocated and
  * where the CPU starts; it is rejected as a whole when anything is outside a
  * window, overlaps a reserved range or another segment, or overflows.
+ * Overlaps count in card addresses and in the backing bytes behind them:
+ * two windows onto the same memory (refused in board files, possible in a
+ * board built in memory) cannot smuggle a segment onto the mailbox.
  */
 #include <gelf.h>
 #include <inttypes.h>
@@ -25,35 +28,144 @@ static int align_up_to(uint64_t x, uint64_t align, uint64_t rem, uint64_t *y)
 	return 0;
 }
 
+/* Window w's backing bytes behind the part of [a, a+n) it holds, as
+ * [*lo, *hi); false when it holds none of it, or shows card memory through
+ * an aperture (moved by a register to the card address itself, so only
+ * card addresses can meet there). */
+static bool backing_of(const struct cl_window *w, uint64_t a, uint64_t n,
+		       uint64_t *lo, uint64_t *hi)
+{
+	uint64_t wend, aend, s, e;
+
+	if (w->aperture || cl_add_ovf(w->addr, w->size, &wend) ||
+	    cl_add_ovf(a, n, &aend))
+		return false;
+	s = a > w->addr ? a : w->addr;
+	e = aend < wend ? aend : wend;
+	return s < e && !cl_add_ovf(w->offset, s - w->addr, lo) &&
+	       !cl_add_ovf(w->offset, e - w->addr, hi);
+}
+
+bool cl_clash(const struct cl_board *b, uint64_t a, uint64_t n, uint64_t c,
+	      uint64_t m, struct cl_clash *k)
+{
+	unsigned i, j;
+
+	if (cl_overlap(a, n, c, m)) {
+		*k = (struct cl_clash){ c, c + m, -1, -1 };
+		return true;
+	}
+	if (b->nwin < 2 || !n || !m)
+		return false;
+	for (i = 0; i < b->nwin; i++) {
+		const struct cl_window *wa = &b->win[i];
+		uint64_t alo, ahi, clo, chi;
+
+		if (!backing_of(wa, a, n, &alo, &ahi))
+			continue;
+		for (j = 0; j < b->nwin; j++) {
+			const struct cl_window *wc = &b->win[j];
+
+			if (j == i || wc->bar != wa->bar ||
+			    !backing_of(wc, c, m, &clo, &chi) ||
+			    !cl_overlap(alo, ahi - alo, clo, chi - clo))
+				continue;
+			/* c's bytes as seen through a's window */
+			if (clo < wa->offset)
+				clo = wa->offset;
+			if (chi - wa->offset > wa->size)
+				chi = wa->offset + wa->size;
+			*k = (struct cl_clash){ wa->addr + (clo - wa->offset),
+						wa->addr + (chi - wa->offset),
+						(int)i, (int)j };
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *cl_clash_via(const struct cl_board *b, const struct cl_clash *k,
+			 char *buf, size_t len)
+{
+	if (k->wa < 0)
+		return "";
+	snprintf(buf, len, " (the same memory: %s and %s map the same backing "
+		 "bytes)", b->win[k->wa].name, b->win[k->wc].name);
+	return buf;
+}
+
+/* Two windows of b show the same backing bytes (board files refuse that;
+ * a board built in memory may still do it). */
+static bool board_aliased(const struct cl_board *b)
+{
+	unsigned i, j;
+
+	for (i = 0; i < b->nwin; i++)
+		for (j = i + 1; j < b->nwin; j++) {
+			const struct cl_window *x = &b->win[i], *y = &b->win[j];
+			uint64_t xe, ye;
+
+			if (x->aperture || y->aperture || x->bar != y->bar ||
+			    cl_add_ovf(x->offset, x->size, &xe) ||
+			    cl_add_ovf(y->offset, y->size, &ye))
+				continue;
+			if (cl_overlap(x->offset, x->size, y->offset, y->size))
+				return true;
+		}
+	return false;
+}
+
+/* cl_clash, in card addresses only when the board has no aliased windows
+ * (the common case, and cheap in loops over thousands of ranges). */
+static bool meets(const struct cl_board *b, bool alias, uint64_t a,
+		  uint64_t n, uint64_t c, uint64_t m, struct cl_clash *k)
+{
+	if (alias)
+		return cl_clash(b, a, n, c, m, k);
+	if (!cl_overlap(a, n, c, m))
+		return false;
+	*k = (struct cl_clash){ c, c + m, -1, -1 };
+	return true;
+}
+
 static const struct cl_reserved *reserved_hit(const struct cl_board *b,
-					      uint64_t addr, uint64_t size)
+					      bool alias, uint64_t addr,
+					      uint64_t size,
+					      struct cl_clash *k)
 {
 	unsigned i;
 
 	for (i = 0; i < b->nres; i++)
-		if (cl_overlap(addr, size, b->res[i].addr, b->res[i].size))
+		if (meets(b, alias, addr, size, b->res[i].addr,
+			  b->res[i].size, k))
 			return &b->res[i];
 	return NULL;
 }
 
 /* What a search for free card memory must avoid, besides reserved ranges:
- * ranges used by other images, this image's planned segments, and
- * everything outside [lo, hi] (a placement note's limits). */
+ * ranges used by other images, this image's planned segments and its span
+ * (for data placed around it), and everything outside [lo, hi] (a
+ * placement note's limits). Each is avoided in card addresses and in the
+ * backing bytes behind them. */
 struct space {
 	const struct cl_board *b;
 	const struct cl_range *busy;
 	unsigned nbusy;
 	const struct cl_plan_seg *seg;
 	unsigned nseg;
+	uint64_t span_addr, span_size; /* size 0: none */
 	uint64_t lo, hi;
+	bool alias;                    /* set by search(): board_aliased() */
 };
 
 /* The first thing [a, a+n) runs into, as [*bs, *be); false when free. */
 static bool blocked(const struct space *sp, uint64_t a, uint64_t n,
 		    uint64_t *bs, uint64_t *be)
 {
-	const struct cl_reserved *r = reserved_hit(sp->b, a, n);
+	const struct cl_board *b = sp->b;
+	struct cl_clash k;
 	unsigned i;
+	bool hit = false;
 
 	if (a < sp->lo) {
 		*bs = 0, *be = sp->lo;
@@ -63,23 +175,20 @@ static bool blocked(const struct space *sp, uint64_t a, uint64_t n,
 		*bs = sp->hi + 1, *be = UINT64_MAX;
 		return true;
 	}
-	if (r) {
-		*bs = r->addr, *be = r->addr + r->size;
-		return true;
-	}
-	for (i = 0; i < sp->nbusy; i++)
-		if (cl_overlap(a, n, sp->busy[i].addr, sp->busy[i].size)) {
-			*bs = sp->busy[i].addr;
-			*be = sp->busy[i].addr + sp->busy[i].size;
-			return true;
-		}
-	for (i = 0; i < sp->nseg; i++)
-		if (cl_overlap(a, n, sp->seg[i].addr, sp->seg[i].memsz)) {
-			*bs = sp->seg[i].addr;
-			*be = sp->seg[i].addr + sp->seg[i].memsz;
-			return true;
-		}
-	return false;
+	if (reserved_hit(b, sp->alias, a, n, &k))
+		hit = true;
+	for (i = 0; !hit && i < sp->nbusy; i++)
+		hit = meets(b, sp->alias, a, n, sp->busy[i].addr,
+			    sp->busy[i].size, &k);
+	for (i = 0; !hit && i < sp->nseg; i++)
+		hit = meets(b, sp->alias, a, n, sp->seg[i].addr,
+			    sp->seg[i].memsz, &k);
+	if (!hit)
+		hit = meets(b, sp->alias, a, n, sp->span_addr, sp->span_size,
+			    &k);
+	if (hit)
+		*bs = k.bs, *be = k.be;
+	return hit;
 }
 
 /* Largest y <= x with y % align == rem. */
@@ -99,15 +208,18 @@ static int align_down_to(uint64_t x, uint64_t align, uint64_t rem,
 
 /* Lowest (or highest) n bytes in the board's windows where the start is
  * rem modulo align and nothing in sp is touched. */
-static int search(const struct space *sp, uint64_t n, uint64_t align,
+static int search(const struct space *in, uint64_t n, uint64_t align,
 		  uint64_t rem, bool high, uint64_t *out)
 {
+	struct space s = *in;
+	const struct space *sp = &s;
 	const struct cl_board *b = sp->b;
 	unsigned order[CL_MAX_WINDOWS], i, j, nw = b->nwin;
 	uint64_t bs, be;
 
 	if (!n)
 		return -1;
+	s.alias = board_aliased(b);
 	for (i = 0; i < nw; i++)
 		order[i] = i;
 	for (i = 1; i < nw; i++) /* insertion sort: at most 8 windows */
@@ -261,12 +373,44 @@ static int cmp_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* Every segment in one window, clear of reserved ranges and of each other. */
+/* Segments reaching the same memory through two aliased windows. */
+static int check_alias_segs(struct cl_ctx *ctx, const struct cl_plan *p)
+{
+	const struct cl_board *b = p->board;
+	struct cl_clash k;
+	char via[160];
+	unsigned i, j;
+
+	if (!board_aliased(b))
+		return 0;
+	for (i = 0; i < p->nseg; i++)
+		for (j = i + 1; j < p->nseg; j++) {
+			const struct cl_plan_seg *x = &p->seg[i], *y = &p->seg[j];
+
+			if (cl_clash(b, x->addr, x->memsz, y->addr, y->memsz,
+				     &k))
+				return cl_seterr(ctx, CL_E_PLACE, "segments %u "
+						 RANGE " and %u " RANGE
+						 " overlap%s", x->phidx,
+						 x->addr, x->addr + x->memsz,
+						 y->phidx, y->addr,
+						 y->addr + y->memsz,
+						 cl_clash_via(b, &k, via,
+							      sizeof(via)));
+		}
+	return 0;
+}
+
+/* Every segment in one window, clear of reserved ranges and of each other,
+ * in card addresses and in the backing bytes behind them. */
 static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 			  const struct cl_plan_opts *o)
 {
 	const struct cl_board *b = p->board;
 	struct cl_plan_seg *sorted;
+	struct cl_clash k;
+	char via[160];
+	bool alias = board_aliased(b);
 	unsigned i;
 
 	for (i = 0; i < p->nseg; i++) {
@@ -286,23 +430,29 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 					 "board '%s'", s->phidx, s->addr, end,
 					 b->name);
 		s->win = (unsigned)w;
-		r = reserved_hit(b, s->addr, s->memsz);
+		r = reserved_hit(b, alias, s->addr, s->memsz, &k);
 		if (r)
 			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
-					 " overlaps reserved '%s' " RANGE,
+					 " overlaps reserved '%s' " RANGE "%s",
 					 s->phidx, s->addr, end, r->name,
-					 r->addr, r->addr + r->size);
-		for (unsigned k = 0; k < o->nbusy; k++) {
-			const struct cl_range *u = &o->busy[k];
+					 r->addr, r->addr + r->size,
+					 cl_clash_via(b, &k, via, sizeof(via)));
+		for (unsigned u = 0; u < o->nbusy; u++) {
+			const struct cl_range *x = &o->busy[u];
 
-			if (cl_overlap(s->addr, s->memsz, u->addr, u->size))
+			if (meets(b, alias, s->addr, s->memsz, x->addr,
+				  x->size, &k))
 				return cl_seterr(ctx, CL_E_PLACE, "segment %u "
 						 RANGE " of '%s' overlaps %s "
-						 RANGE, s->phidx, s->addr, end,
-						 p->img->path, u->name, u->addr,
-						 u->addr + u->size);
+						 RANGE "%s", s->phidx, s->addr,
+						 end, p->img->path, x->name,
+						 x->addr, x->addr + x->size,
+						 cl_clash_via(b, &k, via,
+							      sizeof(via)));
 		}
 	}
+	if (check_alias_segs(ctx, p))
+		return CL_E_PLACE;
 	sorted = malloc(p->nseg * sizeof(*sorted));
 	if (!sorted)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
@@ -423,32 +573,37 @@ static int place_params(struct cl_ctx *ctx, struct cl_plan *p)
 			 "one loaded segment", img->path, v, n);
 }
 
-/* The command line goes to free RAM, after the image is placed. */
-static int place_cmdline(struct cl_ctx *ctx, struct cl_plan *p,
-			 const struct cl_plan_opts *o)
+/* The command line goes to free RAM, after the image is placed: never
+ * inside the image's span (its gaps included: a payload may assume the
+ * span is its own) nor inside busy, which a whole boot fills with every
+ * image's span. */
+int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
+		    const struct cl_range *busy, unsigned nbusy)
 {
-	struct space sp;
+	struct space sp = { .b = p->board, .busy = busy, .nbusy = nbusy,
+			    .seg = p->seg, .nseg = p->nseg,
+			    .span_addr = p->base, .span_size = p->span,
+			    .hi = UINT64_MAX };
 	size_t len;
 
-	if (!o->cmdline)
+	if (!cmdline)
 		return 0;
 	if (!p->has_params)
 		return cl_seterr(ctx, CL_E_USAGE, "--cmdline needs a payload "
 				 "that carries a parameter block note "
 				 "(CARDBOOT_NOTE_PARAMS); '%s' has none",
 				 p->img->path);
-	len = strlen(o->cmdline) + 1;
+	len = strlen(cmdline) + 1;
 	if (len > CL_CMDLINE_MAX)
 		return cl_seterr(ctx, CL_E_USAGE, "--cmdline is %zu bytes; the "
 				 "limit is %d", len, CL_CMDLINE_MAX);
-	sp = plan_space(p, o);
 	if (search(&sp, len, 8, 0, false, &p->cmdline_addr))
 		return cl_seterr(ctx, CL_E_PLACE, "no room for the command "
 				 "line (%zu bytes) on board '%s'", len,
 				 p->board->name);
 	p->has_cmdline = true;
 	p->cmdline_size = len;
-	p->cmdline = o->cmdline;
+	p->cmdline = cmdline;
 	return 0;
 }
 
@@ -481,7 +636,7 @@ static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 	if (!rc)
 		rc = place_params(ctx, p);
 	if (!rc)
-		rc = place_cmdline(ctx, p, o);
+		rc = cl_plan_cmdline(ctx, p, o->cmdline, o->busy, o->nbusy);
 	if (!rc && img->type == ET_DYN)
 		rc = cl_reloc_collect(ctx, img, p->bias, &p->patch, &p->npatch,
 				      p->reloc_kind, sizeof(p->reloc_kind));
@@ -508,7 +663,7 @@ static int plan_raw(struct cl_ctx *ctx, struct cl_plan *p,
 	if (!rc)
 		rc = check_entry(ctx, p, o);
 	if (!rc)
-		rc = place_cmdline(ctx, p, o);
+		rc = cl_plan_cmdline(ctx, p, o->cmdline, o->busy, o->nbusy);
 	return rc;
 }
 

@@ -5,11 +5,14 @@
  * image's byte order); a string (str:TEXT) and its NUL must fit the
  * symbol. File-backed targets are patched in host memory before the image
  * is written (so the digest covers them); targets in zero-filled memory
- * are written to the card after bss is cleared.
+ * are written to the card after bss is cleared. A symbol whose bytes the
+ * loader also writes (the parameter block, a relocated word) is refused:
+ * one of the two writes would be silently lost.
  */
 #include <gelf.h>
 #include <inttypes.h>
 #include <string.h>
+#include "cardboot.h"
 #include "internal.h"
 
 /* The symbol's value and size, or an error naming it. */
@@ -95,6 +98,40 @@ static int locate(struct cl_ctx *ctx, const struct cl_plan *p,
 			 set->name, v, size);
 }
 
+/* Bytes the loader writes itself would silently undo or be undone by the
+ * patch: the parameter block (written after the image) and words a
+ * relocation patches. Both are placement conflicts (CL_E_PLACE). */
+static int check_conflicts(struct cl_ctx *ctx, const struct cl_plan *p,
+			   const struct cl_setsym *set)
+{
+	uint64_t pa = p->params_addr, pn = sizeof(struct cardboot_params);
+	size_t i;
+
+	if (p->has_params && cl_overlap(set->addr, set->len, pa, pn))
+		return cl_seterr(ctx, CL_E_PLACE, "--set %s: the symbol "
+				 "[0x%" PRIx64 ", 0x%" PRIx64 ") overlaps "
+				 "the parameter block [0x%" PRIx64 ", 0x%"
+				 PRIx64 ") that cardload writes after the "
+				 "image", set->name, set->addr,
+				 set->addr + set->len, pa, pa + pn);
+	if (!set->in_file)
+		return 0; /* relocations patch file-backed bytes only */
+	for (i = 0; i < p->npatch; i++) {
+		const struct cl_patch *pt = &p->patch[i];
+
+		if (!cl_overlap(set->src, set->len, pt->src, pt->width))
+			continue;
+		return cl_seterr(ctx, CL_E_PLACE, "--set %s: the symbol "
+				 "[0x%" PRIx64 ", 0x%" PRIx64 ") overlaps the "
+				 "word at 0x%" PRIx64 " that a relocation "
+				 "(%s) patches", set->name, set->addr,
+				 set->addr + set->len,
+				 set->addr + (pt->src - set->src), /* mod 2^64 */
+				 p->reloc_kind);
+	}
+	return 0;
+}
+
 int cl_plan_set(struct cl_ctx *ctx, struct cl_plan *p, const char *spec)
 {
 	const char *eq = strchr(spec, '=');
@@ -145,6 +182,8 @@ int cl_plan_set(struct cl_ctx *ctx, struct cl_plan *p, const char *spec)
 		cl_put_word(set->bytes, (unsigned)size, p->img->endian, num);
 	}
 	rc = locate(ctx, p, set, v, set->len);
+	if (!rc)
+		rc = check_conflicts(ctx, p, set);
 	if (!rc)
 		p->nset++;
 	return rc;

@@ -9,13 +9,15 @@
 # digest. Relocated (--base), RELR, ET_EXEC, --set and --cmdline loads are
 # among them, so the streamed pass's patching and digests are covered.
 # Then: automatic streaming above --mem-budget, refusals under
-# --low-memory leave the window untouched, and the peak memory of a
-# streamed 40 MiB image stays under 32 MiB (measured with wait4).
+# --low-memory leave the window untouched, decoder failures are named for
+# their cause (decoder memory limit, a forged zstd content size) in both
+# modes, a zstd file may start with a skippable frame, and the peak memory
+# of a streamed 40 MiB image stays under 32 MiB (measured with wait4).
 . "$(dirname "$0")/lib.sh"
 require_build
 
 P=$PAYLOADS
-CB=${CARD_BSP:-build/card-bsp}
+CB=${CARD_BSP:-$BUILD_DIR/card-bsp}
 Z=$T/z
 mkdir -p "$Z"
 
@@ -33,13 +35,13 @@ formats() { # ELF
 	echo "$b" "$b.gz" "$b.zst" "$b.xz"
 }
 
-# Load IMAGE into a fresh card window with ARGS; prints the window's path.
+# Load IMAGE into a fresh card window with ARGS; the window's path is in
+# $WIN (not printed: run_cl's $RC must reach the caller, no subshell).
 load_into() { # IMAGE ARGS...
-	local image=$1 win
+	local image=$1
 	shift
-	win=$(make_card) || return 1
-	run_cl load --json -O mem.path="$win" "$@" "$image"
-	echo "$win"
+	WIN=$(make_card) || return 1
+	run_cl load --json -O mem.path="$WIN" "$@" "$image"
 }
 
 same_everywhere() { # LABEL ELF ARGS...
@@ -58,9 +60,11 @@ same_everywhere() { # LABEL ELF ARGS...
 	for f in $(formats "$elf"); do
 		for mode in whole --low-memory; do
 			if [ $mode = whole ]; then
-				win=$(load_into "$f" --no-low-memory "$@")
+				load_into "$f" --no-low-memory "$@"
+				win=$WIN
 			else
-				win=$(load_into "$f" $mode "$@")
+				load_into "$f" $mode "$@"
+				win=$WIN
 			fi
 			local what="$label: $(basename "$f") $mode"
 			if [ "$RC" -ne 0 ]; then
@@ -96,12 +100,14 @@ same_everywhere "check-dyn --set --cmdline" "$CB/check-dyn.elf" \
 	--set expect_cmdline="str:console=ttyS0 lowmem"
 
 # Automatic: over the budget the image streams, under it it does not.
-win=$(load_into "$P/riscv64-dyn.elf.gz" --board $RV_BOARD --mem-budget 1K)
+load_into "$P/riscv64-dyn.elf.gz" --board $RV_BOARD --mem-budget 1K
+win=$WIN
 is "--mem-budget 1K: exit 0" "$RC" 0
 is "--mem-budget 1K: streamed automatically" \
 	"$(json_get "$T/out" image.streamed)" true
 rm -f "$win"
-win=$(load_into "$P/riscv64-dyn.elf.gz" --board $RV_BOARD --mem-budget 1G)
+load_into "$P/riscv64-dyn.elf.gz" --board $RV_BOARD --mem-budget 1G
+win=$WIN
 is "--mem-budget 1G: held whole" "$(json_get "$T/out" image.streamed)" false
 rm -f "$win"
 
@@ -142,6 +148,78 @@ refused "--low-memory size cap" "$g" 4 "size cap" --max-size 4K
 xz -9 -c "$P/riscv64-dyn.elf" >"$Z/dict64.xz"
 refused "--low-memory xz -9 (64 MiB dictionary)" "$Z/dict64.xz" 4 \
 	"decoder memory"
+
+# Decoder failures name their cause, whole and streamed, never a cap: exit
+# status 4, the window untouched.
+named() { # LABEL FILE NEEDLE...
+	local label=$1 file=$2 mode win before n bad
+	shift 2
+	for mode in --no-low-memory --low-memory; do
+		win=$(make_card) && before=$(snapshot "$win") || return
+		run_cl load -O mem.path="$win" --board $RV_BOARD $mode "$file"
+		bad=""
+		[ "$RC" -eq 4 ] || bad="exit status $RC, not 4"
+		for n in "$@"; do
+			grep -qF -- "$n" "$T/err" || bad="$bad; no '$n'"
+		done
+		grep -q "cap" "$T/err" && bad="$bad; names a cap"
+		cmp -s "$win" "$before" || bad="$bad; window changed"
+		if [ -z "$bad" ]; then
+			ok "$label $mode: exit status 4, says $*"
+		else
+			not_ok "$label $mode: exit status 4, says $*" "$bad" \
+				"$(last_run)"
+		fi
+		rm -f "$win" "$before"
+	done
+}
+e=$Z/riscv64-dyn.elf
+if xz -q --lzma2=dict=1536MiB -c "$e" >"$Z/dict1536.xz" 2>/dev/null; then
+	named "xz with a 1.5 GiB dictionary" "$Z/dict1536.xz" \
+		"decoder memory limit" "needs 16"
+else
+	skip "xz with a 1.5 GiB dictionary" "xz cannot make one here"
+fi
+# zstd -19 of the ELF, its content size field rewritten (8 bytes, single
+# segment kept: the window is then the claimed size).
+zforge() { # IN OUT SIZE
+	python3 - "$@" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+fcs = int(sys.argv[3], 0)
+fhd = d[4]
+single = (fhd >> 5) & 1
+pos = 5 + (0 if single else 1) + [0, 1, 2, 4][fhd & 3]
+end = pos + [single, 2, 4, 8][fhd >> 6]
+open(sys.argv[2], "wb").write(d[:4] + bytes([fhd | 0xc0]) + d[5:pos] +
+                              struct.pack("<Q", fcs) + d[end:])
+PY
+}
+n=$(stat -c %s "$e")
+for claim in $((n + 4096)) $((1 << 32)) $((n / 2)); do
+	zforge "$Z/riscv64-dyn.elf.zst" "$Z/fcs$claim.zst" $claim
+	named "zstd claiming $claim bytes (holds $n)" "$Z/fcs$claim.zst" \
+		"frame content size mismatch" "declares $claim bytes"
+done
+# A skippable frame (0x184D2A5F, 4 bytes) before the frame: the same load.
+{ printf '\x5f\x2a\x4d\x18\x04\x00\x00\x00skip'
+  cat "$Z/riscv64-dyn.elf.zst"; } >"$Z/skip.zst"
+load_into "$Z/riscv64-dyn.elf.zst" --board $RV_BOARD
+ref=$WIN
+refdig=$(json_get "$T/out" result.digest)
+rm -f "$ref"
+for mode in --no-low-memory --low-memory; do
+	load_into "$Z/skip.zst" --board $RV_BOARD $mode
+	win=$WIN
+	if [ "$RC" -eq 0 ] && [ "$(json_get "$T/out" result.digest)" = "$refdig" ] &&
+	   [ "$(json_get "$T/out" image.compression)" = zstd ]; then
+		ok "zstd starting with a skippable frame $mode: loads, same digest"
+	else
+		not_ok "zstd starting with a skippable frame $mode: loads, same digest" \
+			"$(last_run)"
+	fi
+	rm -f "$win"
+done
 
 # Peak memory: a 40 MiB image streamed stays under 32 MiB; held whole it
 # cannot (so the measurement can fail).

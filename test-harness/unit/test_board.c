@@ -59,13 +59,16 @@ static const struct bad_case bad[] = {
 	{ "wrapping offset", HEAD "ram = 0 4K offset=0xfffffffffffff800\n", 0,
 	  0, { "line 4: ram offset 0xfffffffffffff800 size 0x1000 wraps" } },
 	{ "overlapping windows",
-	  HEAD RAM "ram = 0x90000000 1M\nram = 0x87f00000 2M\n", 0, 0,
+	  HEAD RAM "ram = 0x90000000 1M offset=128M\n"
+	  "ram = 0x87f00000 2M offset=129M\n", 0, 0,
 	  { "line 6: ram window [0x87f00000, 0x88100000) overlaps ram0",
 	    "from line 4" } },
 	{ "too many windows", HEAD
-	  "ram = 0x0000 4K\nram = 0x1000 4K\nram = 0x2000 4K\n"
-	  "ram = 0x3000 4K\nram = 0x4000 4K\nram = 0x5000 4K\n"
-	  "ram = 0x6000 4K\nram = 0x7000 4K\nram = 0x8000 4K\n", 0, 0,
+	  "ram = 0x0000 4K offset=0x0000\nram = 0x1000 4K offset=0x1000\n"
+	  "ram = 0x2000 4K offset=0x2000\nram = 0x3000 4K offset=0x3000\n"
+	  "ram = 0x4000 4K offset=0x4000\nram = 0x5000 4K offset=0x5000\n"
+	  "ram = 0x6000 4K offset=0x6000\nram = 0x7000 4K offset=0x7000\n"
+	  "ram = 0x8000 4K offset=0x8000\n", 0, 0,
 	  { "line 12: more than 8 ram windows" } },
 	{ "unknown ram attribute", HEAD "ram = 0 4K speed=fast\n", 0, 0,
 	  { "line 4: unknown ram attribute 'speed=fast'" } },
@@ -146,6 +149,30 @@ static const struct bad_case bad[] = {
 	  { "bad transport 'a/b'" } },
 	{ "NUL byte", HEAD "ram = 0 4K\0\n", sizeof(HEAD "ram = 0 4K\0\n") - 1,
 	  0, { "'t.board' line 4: NUL byte" } },
+	/* issue 11 item 3: two card addresses for the same memory */
+	{ "aliased windows, same offset", HEAD RAM
+	  "ram = 0x90000000 1M offset=0\n", 0, 0,
+	  { "'t.board' line 5: ram1 [0x90000000, 0x90100000) and ram0 "
+	    "[0x80000000, 0x88000000) from line 4 map the same memory",
+	    "backing offsets [0x0, 0x100000)" } },
+	{ "aliased windows, default offsets", HEAD
+	  "ram = 0x80000000 64K\nram = 0x90000000 64K\n", 0, 0,
+	  { "line 5: ram1", "ram0 [0x80000000, 0x80010000) from line 4" } },
+	{ "aliased windows, partly", HEAD RAM
+	  "ram = 0x90000000 2M offset=0x7f00000\n", 0, 0,
+	  { "line 5: ram1", "backing offsets [0x7f00000, 0x8000000)" } },
+	{ "aliased windows, second inside the first's backing", HEAD
+	  "ram = 0x90000000 1M offset=127M\n" RAM, 0, 0,
+	  { "line 5: ram1 [0x80000000, 0x88000000) and ram0", "from line 4" } },
+	{ "aliased windows on one BAR", HEAD
+	  "ram = 0x80000000 1M bar=2\nram = 0x90000000 1M bar=2 "
+	  "offset=512K\n", 0, 0,
+	  { "line 5: ram1", "BAR 2 offsets [0x80000, 0x100000)" } },
+	{ "aliased apertures on one BAR", HEAD
+	  "ram = 0x80000000 4M bar=2 aperture=1M window-reg=0:0x10\n"
+	  "ram = 0x90000000 4M bar=2 offset=512K aperture=1M "
+	  "window-reg=0:0x14\n", 0, 0,
+	  { "line 5: ram1", "BAR 2 offsets [0x80000, 0x100000)" } },
 };
 
 static void test_bad(struct cl_ctx *ctx, const struct bad_case *c)
@@ -411,21 +438,30 @@ static void test_files(struct cl_ctx *ctx)
 	rc = cl_board_find(ctx, f, nodirs, &b);
 	is_int(rc, 0, "name with '/' is loaded as a path");
 	rc = cl_board_find(ctx, "../b/x", dirs, &b);
-	ok(rc == CL_E_FILE && strstr(cl_errmsg(ctx), "cannot open '../b/x'"),
+	ok(rc == CL_E_BOARD &&
+	   strstr(cl_errmsg(ctx), "cannot open board file '../b/x'"),
 	   "name with '/' is not searched in dirs");
 	rc = cl_board_find(ctx, "x.board", dirs, &b);
-	ok(rc == CL_E_FILE && strstr(cl_errmsg(ctx), "cannot open 'x.board'"),
+	ok(rc == CL_E_BOARD &&
+	   strstr(cl_errmsg(ctx), "cannot open board file 'x.board'"),
 	   "name ending in .board is a path");
 	rc = cl_board_find(ctx, "a b", dirs, &b);
 	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), "bad board name 'a b'"),
 	   "bad board name");
 
+	/* issue 11: a board file that is not there is a board error (exit
+	 * 3), not an unreadable input (exit 4) */
 	rc = cl_board_load(ctx, "/nonexistent/cardload.board", &b);
-	ok(rc == CL_E_FILE && strstr(cl_errmsg(ctx), "cannot open "
-	   "'/nonexistent/cardload.board': No such file"),
-	   "unreadable board: CL_E_FILE naming the path");
+	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), "cannot open board "
+	   "file '/nonexistent/cardload.board': No such file"),
+	   "missing board file: CL_E_BOARD naming the path");
+	is_int(cl_exit_code(rc), 3, "missing board file: exit code 3");
+	rc = cl_board_find(ctx, "./nope.board", dirs, &b);
+	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), "'./nope.board'"),
+	   "--board ./nope.board: CL_E_BOARD naming the path");
 	rc = cl_board_load(ctx, d1, &b);
-	is_int(rc, CL_E_FILE, "a directory is not a board file");
+	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), d1),
+	   "a directory is not a board file: CL_E_BOARD naming it");
 
 	fill = malloc(65537);
 	if (!fill)
@@ -446,6 +482,183 @@ static void test_files(struct cl_ctx *ctx)
 	rmdir(d1);
 	rmdir(d2);
 	rmdir(top);
+}
+
+/* Windows that do not share backing bytes are fine. */
+static void test_alias_ok(struct cl_ctx *ctx)
+{
+	static const struct {
+		const char *what, *ram;
+	} fine[] = {
+		{ "backing ranges end to end",
+		  "ram = 0x80000000 1M\nram = 0x90000000 1M offset=1M\n" },
+		{ "same offsets on two BARs",
+		  "ram = 0x80000000 1M bar=2\nram = 0x90000000 1M bar=4\n" },
+		{ "apertures side by side on one BAR",
+		  "ram = 0x80000000 4M bar=2 aperture=1M window-reg=0:0x10\n"
+		  "ram = 0x90000000 4M bar=2 offset=1M aperture=1M "
+		  "window-reg=0:0x14\n" },
+	};
+	char text[512];
+	struct cl_board b;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		snprintf(text, sizeof(text), HEAD "%s", fine[i].ram);
+		rc = cl_board_parse(ctx, "t.board", text, strlen(text), &b);
+		is_int(rc, 0, "not aliased: %s", fine[i].what);
+		if (rc)
+			diag("message: %s", cl_errmsg(ctx));
+	}
+}
+
+/* ---- board lint: every problem, not only the first ---------------------- */
+
+struct heard {
+	unsigned n;
+	char msg[16][512];
+};
+
+static void on_error(void *arg, const char *msg)
+{
+	struct heard *h = arg;
+
+	if (h->n < 16)
+		snprintf(h->msg[h->n], sizeof(h->msg[0]), "%s", msg);
+	h->n++;
+}
+
+/* msg holds want in the n-th problem heard */
+static bool heard_has(const struct heard *h, unsigned n, const char *want)
+{
+	return n < h->n && n < 16 && strstr(h->msg[n], want);
+}
+
+static void test_lint(struct cl_ctx *ctx, const char *dir)
+{
+	static const char many[] =
+		"name = t\n"
+		"transport = mem\n"
+		"colour = blue\n"                     /* 3: unknown key */
+		"ram = 0x80000000 128M\n"
+		"ram = 0x90000000 1M\n"               /* 5: aliased */
+		"access-width = 3\n"                  /* 6: bad value */
+		"reserved = mailbox 0x87c00000 4K\n"
+		"mailbox = 0x87c00004\n"              /* 8: misaligned */
+		"name = u\n"                          /* 9: given twice */
+		"description =\n";                    /* 10: no value */
+		/* and, for the whole file: no release */
+	static const char *const want[] = {
+		" line 3: unknown key 'colour'",
+		" line 5: ram1 [0x90000000, 0x90100000) and ram0",
+		" line 6: bad access-width '3'",
+		" line 8: mailbox 0x87c00004 is not 8-byte aligned",
+		" line 9: key 'name' given twice (first on line 1)",
+		" line 10: key 'description' has no value",
+		": missing required key 'release'",
+	};
+	static const struct {
+		const char *what, *text, *want;
+	} one[] = {
+		{ "a bad ram line", HEAD "ram = 0x80000000 12Q\n"
+		  "reserved = mailbox 0x87c00000 4K\nmailbox = 0x87c00000\n",
+		  "line 4: bad ram size '12Q'" },
+		{ "a bad reserved line", HEAD RAM
+		  "reserved = mailbox 0x87c00000 4Q\nmailbox = 0x87c00000\n",
+		  "line 5: bad reserved size '4Q'" },
+		{ "a bad start-step line", "name = t\ntransport = pci\n"
+		  "release = regs\n" RAM "start-step = jump 0:0\n",
+		  "line 5: start-step: " },
+	};
+	char path[256], first[512], w[512];
+	struct heard h = { 0 };
+	struct cl_board b;
+	unsigned i;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/many.board", dir);
+	f = fopen(path, "w");
+	if (!ok(f && fputs(many, f) >= 0 && !fclose(f), "write many.board"))
+		return;
+	rc = cl_board_lint(ctx, path, &b, on_error, &h);
+	is_int(rc, CL_E_BOARD, "lint: a board with 7 problems fails");
+	is_int(h.n, 7, "lint: every problem reported, once each");
+	for (i = 0; i < 7; i++) {
+		snprintf(w, sizeof(w), "'%s'%s", path, want[i]);
+		if (!ok(heard_has(&h, i, w), "lint: problem %u,%s", i + 1,
+			want[i]))
+			diag("heard: %s", i < h.n ? h.msg[i] : "(nothing)");
+	}
+	snprintf(first, sizeof(first), "'%s'%s", path, want[0]);
+	ok(strstr(cl_errmsg(ctx), first) != NULL,
+	   "lint: cl_errmsg holds the first problem");
+	ok(b.nwin == 0 && b.name[0] == '\0', "lint: board left empty");
+
+	/* cl_board_load on the same file stops at the first */
+	rc = cl_board_load(ctx, path, &b);
+	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), first),
+	   "load: the first problem only");
+
+	/* a refused line is one problem: no 'no ram', misplaced mailbox or
+	 * missing start-step after it */
+	snprintf(path, sizeof(path), "%s/one.board", dir);
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		memset(&h, 0, sizeof(h));
+		f = fopen(path, "w");
+		if (!ok(f && fputs(one[i].text, f) >= 0 && !fclose(f),
+			"write one.board"))
+			return;
+		rc = cl_board_lint(ctx, path, &b, on_error, &h);
+		ok(rc == CL_E_BOARD && h.n == 1 &&
+		   heard_has(&h, 0, one[i].want),
+		   "lint: %s is one problem", one[i].what);
+		if (h.n != 1 || !heard_has(&h, 0, one[i].want))
+			diag("heard %u: %s / %s", h.n, h.msg[0], h.msg[1]);
+	}
+	unlink(path);
+
+	/* a good file: 0, nothing heard, the board filled */
+	memset(&h, 0, sizeof(h));
+	rc = cl_board_lint(ctx, "boards/qemu-virt-riscv64.board", &b,
+			   on_error, &h);
+	ok(rc == 0 && h.n == 0 && !strcmp(b.name, "qemu-virt-riscv64"),
+	   "lint: a good board passes, filled in, nothing reported");
+
+	/* a missing file: one problem, CL_E_BOARD */
+	memset(&h, 0, sizeof(h));
+	snprintf(path, sizeof(path), "%s/nope.board", dir);
+	rc = cl_board_lint(ctx, path, &b, on_error, &h);
+	ok(rc == CL_E_BOARD && h.n == 1 && heard_has(&h, 0, path),
+	   "lint: a missing file is one problem, CL_E_BOARD");
+	rc = cl_board_lint(ctx, path, &b, NULL, NULL);
+	is_int(rc, CL_E_BOARD, "lint: on_error may be NULL");
+	snprintf(path, sizeof(path), "%s/many.board", dir);
+	unlink(path);
+}
+
+/* The library never looks in the current directory by itself. */
+static void test_no_cwd(struct cl_ctx *ctx, const char *dir)
+{
+	const char *empty[] = { "", NULL };
+	char path[256], old[4096];
+	struct cl_board b;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/cwd.board", dir);
+	f = fopen(path, "w");
+	if (!ok(f && fputs(HEAD RAM, f) >= 0 && !fclose(f) &&
+		getcwd(old, sizeof(old)) && !chdir(dir),
+		"a board in the current directory"))
+		return;
+	rc = cl_board_find(ctx, "cwd", empty, &b);
+	ok(rc == CL_E_BOARD && strstr(cl_errmsg(ctx), "no board directories"),
+	   "an empty board directory is not the current directory");
+	if (chdir(old))
+		abort();
+	unlink(path);
 }
 
 static void test_ram_total(void)
@@ -508,6 +721,16 @@ int main(void)
 	test_defaults_and_layout(ctx);
 	test_qemu_board(ctx);
 	test_files(ctx);
+	test_alias_ok(ctx);
+	{
+		char top[] = "/tmp/test_board_lint.XXXXXX";
+
+		if (ok(mkdtemp(top) != NULL, "make a temporary directory")) {
+			test_lint(ctx, top);
+			test_no_cwd(ctx, top);
+			rmdir(top);
+		}
+	}
 	test_ram_total();
 	test_machines();
 	cl_ctx_free(ctx);

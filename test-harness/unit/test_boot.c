@@ -92,7 +92,7 @@ static const struct egen_seg segs0[] = {
 	  .align = 0x1000, .flags = PF_R | PF_W, .fill = 0x42 },
 };
 
-#define NSYM_BASE 17
+#define NSYM_BASE 20
 #define NSYM_GEN 33 /* s00 .. s32: one more than --set takes */
 static struct egen_sym syms0[NSYM_BASE + NSYM_GEN] = {
 	{ "counter", 0x1010, 4, STT_OBJECT, false },
@@ -112,6 +112,9 @@ static struct egen_sym syms0[NSYM_BASE + NSYM_GEN] = {
 	{ "code", 0x100, 4, STT_FUNC, false },
 	{ "missing", 0, 4, STT_OBJECT, true },
 	{ "outside", 0x5000, 4, STT_OBJECT, false },
+	{ "inparams", PARAMS_VADDR + 0x10, 4, STT_OBJECT, false },
+	{ "atparams", PARAMS_VADDR - 4, 8, STT_OBJECT, false },
+	{ "beforeparams", PARAMS_VADDR - 4, 4, STT_OBJECT, false },
 };
 static char gen_names[NSYM_GEN][8];
 
@@ -1257,6 +1260,124 @@ static void test_card_refs(void)
 	cl_close(tp);
 }
 
+/* ---- issue 11: nothing of the loader's lands where it would be lost or
+ * where an image lives -------------------------------------------------- */
+
+/* --set into the parameter block: the block, written after, would undo it */
+static void test_set_params(void)
+{
+	struct cl_boot_spec sp;
+	struct cl_boot *bt = NULL;
+
+	fresh_ram();
+	spec_init(&sp, &board, img0);
+	sp.set[sp.nset++] = "inparams=1";
+	refuse("--set inside the parameter block", &sp, NULL, CL_E_PLACE,
+	       "--set inparams");
+	refuse("--set inside the parameter block: the block named", &sp, NULL,
+	       CL_E_PLACE, "parameter block [0x80002800, ");
+	spec_init(&sp, &board, img0);
+	sp.set[sp.nset++] = "atparams=0x55";
+	refuse("--set running into the parameter block", &sp, NULL,
+	       CL_E_PLACE, "atparams: the symbol [0x800027fc, 0x80002804) "
+	       "overlaps the parameter block");
+	spec_init(&sp, &board, img0);
+	sp.set[sp.nset++] = "beforeparams=0x55";
+	if (plan_ok("--set just before the parameter block", &sp, NULL, &bt))
+		cl_boot_free(bt);
+}
+
+/* Image 0 is text [0, 0x800) and data [0x1000, 0x3000): the gap between
+ * is its own. The command line and data placed low go after its span. */
+static void test_spans(void)
+{
+	struct cl_load_result res[CL_BOOT_MAX_IMAGES] = { { 0 } };
+	struct cl_board b = board;
+	struct cl_boot_spec sp;
+	struct cl_boot *bt = NULL;
+	const struct cl_plan *p0;
+
+	fresh_ram();
+	b.data_low = true;
+	b.data_align = 0x100;
+	spec_init(&sp, &b, img0);
+	sp.popts.cmdline = "console=uart";
+	add_blob(&sp, "small", raw_bin, false, 0); /* 0x300: fits the gap */
+	if (!plan_ok("command line and a low blob beside a gapped image", &sp,
+		     NULL, &bt))
+		return;
+	p0 = bt->plan[0];
+	ok(p0->base == RAM && p0->span == 0x3000, "image 0 spans [RAM, "
+	   "RAM + 0x3000) with a gap at [RAM + 0x800, RAM + 0x1000)");
+	is_u64(p0->cmdline_addr, RAM + 0x3000, "the command line goes after "
+	       "image 0's span, not into its gap");
+	is_u64(bt->data[0].addr, RAM + 0x3100, "the low blob goes after the "
+	       "span and the command line, not into the gap");
+	if (!load(bt, &b, res))
+		ok(ram_all(RAM + 0x800, 0xee, 0x800), "nothing was written in "
+		   "the gap");
+	free_results(res, bt->nimg);
+	cl_boot_free(bt);
+
+	spec_init(&sp, &board, img0);
+	add_blob(&sp, "fw", raw_bin, true, RAM + 0x800);
+	refuse("a blob @ADDR in the gap of image 0", &sp, NULL, CL_E_PLACE,
+	       "fw [0x80000800, +0x300)");
+	refuse("a blob @ADDR in the gap of image 0: the image named", &sp,
+	       NULL, CL_E_PLACE, "the span of image img0.elf [0x80000000, "
+	       "0x80003000)");
+}
+
+/* A board built in memory whose ram1 shows ram0's memory again: data is
+ * checked in backing bytes as well as card addresses. */
+static void test_alias(void)
+{
+	struct cl_load_result res[CL_BOOT_MAX_IMAGES] = { { 0 } };
+	const uint64_t alias = 0x90000000u; /* RAM again */
+	struct cl_board b = board;
+	struct cl_boot_spec sp;
+	struct cl_boot *bt = NULL;
+	uint8_t *a;
+	size_t alen;
+
+	b.nwin = 2;
+	b.win[1] = (struct cl_window){ .name = "ram1", .addr = alias,
+				       .size = RAM_SIZE, .offset = 0,
+				       .bar = -1 };
+	fresh_ram();
+	spec_init(&sp, &b, img0);
+	add_blob(&sp, "fw", blob_a, false, 0);
+	if (plan_ok("aliased board: a blob placed high", &sp, NULL, &bt)) {
+		is_u64(bt->data[0].addr,
+		       (alias + (MB - RAM) - BLOB_A_SIZE) & ~0xfffull,
+		       "the blob stops below the mailbox's alias at the top "
+		       "of ram1");
+		if (!load(bt, &b, res)) {
+			a = read_back(blob_a, &alen);
+			ok(ram_is(bt->data[0].addr - alias + RAM, a, alen),
+			   "the blob's bytes, seen through ram0");
+			free(a);
+			is_u64(ram_le(MB + CARDBOOT_MB_GO_OFF, 4), CARDBOOT_GO,
+			       "the mailbox is intact: released");
+		}
+		free_results(res, bt->nimg);
+		cl_boot_free(bt);
+	}
+	spec_init(&sp, &b, img0);
+	add_blob(&sp, "fw", blob_b, true, alias + (MB - RAM));
+	refuse("aliased board: a blob @ the mailbox's alias", &sp, NULL,
+	       CL_E_PLACE, "reserved 'mailbox' (the same memory: ram1 and "
+	       "ram0");
+	spec_init(&sp, &b, img0);
+	add_blob(&sp, "fw", blob_b, true, alias + 0x1800);
+	refuse("aliased board: a blob @ image 0's alias", &sp, NULL,
+	       CL_E_PLACE, "img0.elf");
+	spec_init(&sp, &b, img0);
+	add_image(&sp, img1, true, alias);
+	refuse("aliased board: image 1 @ image 0's alias", &sp, NULL,
+	       CL_E_PLACE, "img0.elf");
+}
+
 int main(void)
 {
 	ctx = cl_ctx_new();
@@ -1281,6 +1402,9 @@ int main(void)
 	test_dtb_from_card();
 	test_arg_refs();
 	test_card_refs();
+	test_set_params();
+	test_spans();
+	test_alias();
 	cleanup_files();
 	free(img0_bytes);
 	cardram_free();

@@ -598,6 +598,67 @@ static void test_bad_note(unsigned k)
 		}
 }
 
+/* Issue 11 item 9: a dynamic section naming a table twice is refused (the
+ * loader would have to guess which one the image means); a repeated tag
+ * the loader does not read is left alone. */
+static void test_dup_dynamic(unsigned k)
+{
+	static const struct egen_rel rel[1] = { { 0x1000, 3, 0, 0x10 } };
+	static const struct egen_rel relr[1] = { { 0x1010, 0, 0, 0x20 } };
+	static const struct egen_rel jmp[1] = { { 0x1018, 3, 0, 0x30 } };
+	static const struct {
+		int64_t tag;
+		const char *name;
+	} tags[] = {
+		{ DT_RELA, "DT_RELA" }, { DT_RELASZ, "DT_RELASZ" },
+		{ DT_RELAENT, "DT_RELAENT" }, { DT_REL, "DT_REL" },
+		{ DT_RELSZ, "DT_RELSZ" }, { DT_RELENT, "DT_RELENT" },
+		{ EGEN_DT_RELR, "DT_RELR" }, { EGEN_DT_RELRSZ, "DT_RELRSZ" },
+		{ EGEN_DT_RELRENT, "DT_RELRENT" }, { DT_JMPREL, "DT_JMPREL" },
+		{ DT_PLTRELSZ, "DT_PLTRELSZ" }, { DT_PLTREL, "DT_PLTREL" },
+	};
+	struct cl_image *img;
+	struct desc d;
+	char want[64];
+	uint8_t *buf;
+	size_t len;
+	unsigned i;
+	int rc;
+
+	base_desc(&d, k, ET_DYN);
+	d.spec.dynamic = true;
+	d.spec.nrel = 1, d.spec.rel = rel;
+	d.spec.nrelr = 1, d.spec.relr = relr;
+	d.spec.njmprel = 1, d.spec.jmprel = jmp;
+	d.spec.ndyn_extra = 2;
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		/* two more: a repeat whether or not the table has the tag */
+		d.spec.dyn_extra[0] = (struct egen_dyn){ tags[i].tag, 0x1000 };
+		d.spec.dyn_extra[1] = (struct egen_dyn){ tags[i].tag, 0x1000 };
+		snprintf(want, sizeof(want), "two %s entries", tags[i].name);
+		buf = egen_build(&d.spec, &len);
+		rc = open_img(buf, len, &img);
+		ok(rc == CL_E_ELF && msg_has(cl_errmsg(ctx), want),
+		   "%s: %s twice in PT_DYNAMIC: CL_E_ELF naming it",
+		   kinds[k].name, tags[i].name);
+		if (rc != CL_E_ELF)
+			diag("got %s: %s", cl_errname(rc),
+			     rc ? cl_errmsg(ctx) : "");
+		if (!rc)
+			cl_image_free(img);
+		free(buf);
+	}
+	d.spec.dyn_extra[0] = (struct egen_dyn){ DT_DEBUG, 0 };
+	d.spec.dyn_extra[1] = (struct egen_dyn){ DT_DEBUG, 0 };
+	buf = egen_build(&d.spec, &len);
+	rc = open_img(buf, len, &img);
+	ok(rc == 0, "%s: DT_DEBUG twice (not read by the loader): loads",
+	   kinds[k].name);
+	if (!rc)
+		cl_image_free(img);
+	free(buf);
+}
+
 int main(void)
 {
 	unsigned k, i;
@@ -623,6 +684,7 @@ int main(void)
 		test_xnum(k);
 		test_shdrs(k);
 		test_bad_note(k);
+		test_dup_dynamic(k);
 	}
 	cl_ctx_free(ctx);
 	return tap_done();

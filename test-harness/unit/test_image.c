@@ -167,6 +167,14 @@ static void test_table(void)
 	ok(d && !strcmp(d->name, "xz") && d->run && d->size_hint &&
 	   d->open && d->step && d->close, "table: xz found, whole and "
 	   "streaming decoders");
+	d = cl_decomp_find((const uint8_t *)"\x50\x2a\x4d\x18\0\0\0\0", 8);
+	ok(d && !strcmp(d->name, "zstd"), "table: a zstd skippable frame "
+	   "(0x184D2A50) is zstd");
+	d = cl_decomp_find((const uint8_t *)"\x5f\x2a\x4d\x18\0\0\0\0", 8);
+	ok(d && !strcmp(d->name, "zstd") &&
+	   !cl_decomp_find((const uint8_t *)"\x60\x2a\x4d\x18\0\0", 6) &&
+	   !cl_decomp_find((const uint8_t *)"\x50\x2a\x4d", 3),
+	   "table: so is 0x184D2A5F; 0x184D2A60 and a cut one are not");
 	ok(!cl_decomp_find((const uint8_t *)"\x1f", 1), "table: a lone 1f "
 	   "is no magic");
 	ok(!cl_decomp_find((const uint8_t *)"\x7f" "ELF", 4), "table: ELF is "

@@ -370,6 +370,99 @@ static void test_params_position(void)
 	cl_image_free(img);
 }
 
+/* ---- where the PARAMS note may point (issue 11 item 9) ------------------ */
+
+/* ET_DYN riscv64: text [0, 0x800) RX, rodata [0x1000, 0x1400) R, data
+ * [0x2000, 0x2100) + bss to 0x3000 RW, optionally PT_DYNAMIC (elfgen puts
+ * it in an R segment of its own at 0x3000; rw makes that segment RW), and
+ * one PARAMS note naming target. */
+static int open_params_at(uint64_t target, bool dynamic, bool rw,
+			  struct cl_image **img)
+{
+	static const struct egen_seg seg3[] = {
+		{ .vaddr = 0, .paddr = 0, .filesz = 0x800, .memsz = 0x800,
+		  .align = 0x1000, .flags = PF_R | PF_X, .fill = 0x13 },
+		{ .vaddr = 0x1000, .paddr = 0x1000, .filesz = 0x400,
+		  .memsz = 0x400, .align = 0x1000, .flags = PF_R,
+		  .fill = 0x35 },
+		{ .vaddr = 0x2000, .paddr = 0x2000, .filesz = 0x100,
+		  .memsz = 0x1000, .align = 0x1000, .flags = PF_R | PF_W,
+		  .fill = 0x24 },
+	};
+	struct notes n;
+	struct egen_spec s;
+	struct egen_layout l;
+	uint8_t d[8], *buf;
+	size_t len;
+	int rc;
+
+	notes_init(&n, ELFDATA2LSB);
+	egen_put64(d, ELFDATA2LSB, target - 24); /* header, "cardload\0" */
+	notes_cl(&n, CARDBOOT_NOTE_PARAMS, d, 8);
+	s = spec_for(&n);
+	s.nseg = N_ELEMS(seg3);
+	s.seg = seg3;
+	s.dynamic = dynamic;
+	s.dyn_vaddr = 0x3000;
+	s.ndyn_extra = dynamic ? 1 : 0;
+	s.dyn_extra[0] = (struct egen_dyn){ 21 /* DT_DEBUG */, 0 };
+	buf = egen_build(&s, &len);
+	if (dynamic && rw) {
+		egen_layout(&s, &l);
+		egen_set(buf, &s, egen_phdr_field(&s, (unsigned)l.dload_ph,
+						  EGEN_P_FLAGS), PF_R | PF_W);
+	}
+	rc = cl_image_from_memory(ctx, "p.elf", buf, len, NULL, img);
+	free(buf);
+	return rc;
+}
+
+static void test_params_where(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t target;
+		bool dynamic, rw;
+		const char *msg[3];
+	} bad[] = {
+		{ "in the text (R-X)", 0x100, false, false,
+		  { "PARAMS", "segment 0", "code" } },
+		{ "running from rodata into data", 0x13f0, false, false,
+		  { "PARAMS", "segment 1 [0x1000, 0x1400) R--", "read-only" } },
+		{ "in the dynamic section's R segment", 0x3000, true, false,
+		  { "PARAMS", "segment 3", "read-only" } },
+		{ "on PT_DYNAMIC in a writable segment", 0x3000, true, true,
+		  { "PARAMS", "PT_DYNAMIC", "[0x3000," } },
+	};
+	struct cl_image *img = NULL;
+	struct cl_plan *plan = NULL;
+	unsigned i, k;
+	int rc;
+
+	for (i = 0; i < N_ELEMS(bad); i++) {
+		rc = open_params_at(bad[i].target, bad[i].dynamic, bad[i].rw,
+				    &img);
+		ok(rc == CL_E_ELF, "a PARAMS note %s: CL_E_ELF", bad[i].name);
+		for (k = 0; k < 3; k++)
+			if (!ok(rc && msg_has(cl_errmsg(ctx), bad[i].msg[k]),
+				"a PARAMS note %s: message names '%s'",
+				bad[i].name, bad[i].msg[k]))
+				diag("got %s: %s", cl_errname(rc),
+				     rc ? cl_errmsg(ctx) : "");
+		cl_image_free(img);
+		img = NULL;
+	}
+	/* writable data, with a PT_DYNAMIC elsewhere: fine */
+	rc = open_params_at(0x2800, true, true, &img);
+	if (!rc)
+		rc = cl_plan_make(ctx, img, &board, NULL, &plan);
+	ok(!rc && plan->has_params, "a PARAMS note in the bss of an RW "
+	   "segment: planned");
+	if (rc)
+		diag("got %s: %s", cl_errname(rc), cl_errmsg(ctx));
+	done(img, plan);
+}
+
 /* ---- malformed notes ----------------------------------------------------- */
 
 #define S47 "0123456789abcdef0123456789abcdef0123456789abcde"
@@ -634,6 +727,7 @@ int main(void)
 	test_placement_inconsistent();
 	test_board_machine();
 	test_params_position();
+	test_params_where();
 	test_malformed();
 	test_lying_sizes();
 	test_truncated();

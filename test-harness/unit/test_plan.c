@@ -48,6 +48,7 @@ static int msg_has_number(const char *msg, uint64_t n)
 
 struct bwin {
 	uint64_t addr, size, offset;
+	int bar;                 /* windows on one bar share backing bytes */
 };
 
 struct bres {
@@ -80,6 +81,7 @@ static void make_board(struct cl_board *b, const struct bdesc *d)
 		b->win[i].addr = d->win[i].addr;
 		b->win[i].size = d->win[i].size;
 		b->win[i].offset = d->win[i].offset;
+		b->win[i].bar = d->win[i].bar;
 	}
 	b->nres = d->nres;
 	for (i = 0; i < d->nres; i++) {
@@ -128,6 +130,13 @@ struct place_case {
 #define EXEC_SEGS 2, { SEG1(0x80000000u, 0x1000, 0x1000, 0x1000, RX), \
 		       SEG1(0x80010000u, 0x100, 0x2000, 0x1000, RW) }
 #define HI UINT64_C(0xffffffff00000000)
+
+/* ram1 shows the first MiB of ram0's memory again; the mailbox is in it */
+#define ALIAS_BOARD { .nwin = 2, \
+	.win = { WIN128, { 0x90000000u, 0x100000, 0 } }, .nres = 1, \
+	.res = { { "mailbox", 0x80001000u, 0x1000 } } }
+/* another image, addressed through the alias */
+static const struct cl_range alias_busy = { 0x90001000u, 0x2000, "other" };
 
 static const struct place_case place_cases[] = {
 	/* ---- ET_EXEC: fixed placement ---- */
@@ -357,6 +366,49 @@ static const struct place_case place_cases[] = {
 	{ "dyn --base wraps", 0, ET_DYN, 0x10, DYN_SEGS(0x1000, 0x1000),
 	  ONE_WIN, { .has_base = true, .base = 0xfffffffffffff000u },
 	  CL_E_PLACE, 0, 0, 0, { NULL } },
+
+	/* ---- aliased windows: one memory, two card addresses (issue 11
+	 * item 3). Board files refuse them; boards built in memory can still
+	 * have them, and the plan checks backing bytes too. ---- */
+	{ "exec through an alias onto reserved 'mailbox'", 0, ET_EXEC,
+	  0x90000040u, 1, { SEG1(0x90000000u, 0x2000, 0x2000, 0x1000, RX) },
+	  ALIAS_BOARD, { 0 }, CL_E_PLACE, 0, 0, 0,
+	  { "segment 0", "'mailbox'" } },
+	{ "exec through an alias onto reserved 'mailbox': windows named", 0,
+	  ET_EXEC, 0x90000040u, 1,
+	  { SEG1(0x90000000u, 0x2000, 0x2000, 0x1000, RX) },
+	  ALIAS_BOARD, { 0 }, CL_E_PLACE, 0, 0, 0, { "ram1", "ram0" } },
+	{ "exec: two segments on one memory through an alias", 0, ET_EXEC,
+	  0x80000040u, 2,
+	  { SEG1(0x80000000u, 0x1000, 0x1000, 0x1000, RX),
+	    SEG1(0x90000800u, 0x100, 0x800, 0x100, RW) },
+	  ALIAS_BOARD, { 0 }, CL_E_PLACE, 0, 0, 0,
+	  { "segments 0", "overlap" } },
+	{ "exec: the same offsets on another BAR are other memory", 0,
+	  ET_EXEC, 0x90000040u, 1,
+	  { SEG1(0x90000000u, 0x2000, 0x2000, 0x1000, RX) },
+	  { .nwin = 2, .win = { { 0x80000000u, 0x1000000, 0, 0 },
+				{ 0x90000000u, 0x1000000, 0, 1 } },
+	    .nres = 1, .res = { { "mailbox", 0x80001000u, 0x1000 } } },
+	  { 0 }, 0, 0, 0x90000000u, 0x90000040u, { NULL } },
+	{ "dyn auto skips the mailbox's alias", 0, ET_DYN, 0x10,
+	  DYN_SEGS(0x1000, 0x1000),
+	  { .nwin = 2, .win = { { 0x80000000u, 0x1000000, 0 },
+				{ 0x90000000u, 0x1000000, 0 } },
+	    .nres = 1, .res = { { "mailbox", 0x90000000u, 0x1000 } } },
+	  { 0 }, 0, 0, 0x80001000u, 0x80001010u, { NULL } },
+	{ "dyn auto skips another image's alias", 0, ET_DYN, 0x10,
+	  DYN_SEGS(0x1000, 0x1000),
+	  { .nwin = 2, .win = { { 0x80000000u, 0x1000000, 0 },
+				{ 0x90000000u, 0x1000000, 0 } } },
+	  { .busy = &alias_busy, .nbusy = 1 }, 0, 0, 0x80003000u, 0x80003010u,
+	  { NULL } },
+	{ "dyn --base onto another image through an alias", 0, ET_DYN, 0x10,
+	  DYN_SEGS(0x1000, 0x1000),
+	  { .nwin = 2, .win = { { 0x80000000u, 0x1000000, 0 },
+				{ 0x90000000u, 0x1000000, 0 } } },
+	  { .has_base = true, .base = 0x80002000u, .busy = &alias_busy,
+	    .nbusy = 1 }, CL_E_PLACE, 0, 0, 0, { "other", "ram0" } },
 };
 
 /* Window holding [addr, addr+len) and the offset of addr inside it. The
@@ -873,6 +925,83 @@ static void test_unknown_machine(void)
 	free(buf);
 }
 
+/* Issue 11 item 9: --set on bytes a relocation also patches would keep one
+ * of the two values without a word: refused, naming both. */
+static void test_set_vs_reloc(void)
+{
+	static const struct bdesc bd = ONE_WIN;
+	static const struct egen_sym syms[] = {
+		{ "reloc_word", 0x1000, 8, STT_OBJECT, false },
+		{ "reloc_half", 0x100c, 4, STT_OBJECT, false },
+		{ "reloc_wide", 0x1014, 8, STT_OBJECT, false },
+		{ "beside", 0x1020, 8, STT_OBJECT, false },
+		{ "before", 0xffc, 4, STT_OBJECT, false },
+	};
+	static const struct {
+		const char *spec;
+		int want;
+		const char *msg[2];
+	} cases[] = {
+		{ "reloc_word=5", CL_E_PLACE, { "reloc_word", "0x80001000" } },
+		{ "reloc_half=5", CL_E_PLACE, { "reloc_half", "0x80001008" } },
+		{ "reloc_wide=5", CL_E_PLACE, { "reloc_wide", "0x80001010" } },
+		{ "beside=5", 0, { NULL } },
+		{ "before=5", 0, { NULL } },
+	};
+	struct cl_plan_opts po = { .has_base = true, .base = 0x80000000u };
+	struct cl_image *img = NULL;
+	struct cl_plan *plan = NULL;
+	struct cl_board b;
+	struct rimg r;
+	uint8_t *buf;
+	size_t len;
+	unsigned i, k;
+	int rc;
+
+	make_board(&b, &bd);
+	rimg_init(&r, &arches[0], 0); /* riscv64, RELA */
+	add_rel(&r, 0x1000, arches[0].relative, 0, 0x10);
+	add_rel(&r, 0x1008, arches[0].relative, 0, 0x20);
+	add_rel(&r, 0x1010, arches[0].relative, 0, 0x30);
+	add_rel(&r, 0x1018, arches[0].relative, 0, 0x40);
+	r.spec.nsym = sizeof(syms) / sizeof(syms[0]);
+	r.spec.sym = syms;
+	buf = egen_build(&r.spec, &len);
+	rc = open_img(buf, len, &img);
+	if (!rc)
+		rc = cl_plan_make(ctx, img, &b, &po, &plan);
+	if (!ok(rc == 0 && plan->npatch == 4, "--set vs relocations: plans "
+		"with 4 patches")) {
+		diag("%s: %s", cl_errname(rc), cl_errmsg(ctx));
+		goto out;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned nset = plan->nset;
+
+		rc = cl_plan_set(ctx, plan, cases[i].spec);
+		if (!cases[i].want) {
+			ok(rc == 0 && plan->nset == nset + 1,
+			   "--set %s: next to relocated words, accepted",
+			   cases[i].spec);
+			if (rc)
+				diag("%s", cl_errmsg(ctx));
+			continue;
+		}
+		ok(rc == cases[i].want && plan->nset == nset,
+		   "--set %s on a relocated word: %s, not planned",
+		   cases[i].spec, cl_errname(cases[i].want));
+		for (k = 0; k < 2; k++)
+			if (!ok(rc && msg_has(cl_errmsg(ctx), cases[i].msg[k]),
+				"--set %s: message names '%s'", cases[i].spec,
+				cases[i].msg[k]))
+				diag("message: %s", cl_errmsg(ctx));
+	}
+out:
+	cl_plan_free(plan);
+	cl_image_free(img);
+	free(buf);
+}
+
 int main(void)
 {
 	unsigned i, k;
@@ -902,6 +1031,7 @@ int main(void)
 		}
 	}
 	test_unknown_machine();
+	test_set_vs_reloc();
 	cl_ctx_free(ctx);
 	return tap_done();
 }

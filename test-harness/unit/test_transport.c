@@ -1,8 +1,11 @@
 /* test_transport.c - the transport layer: the bounds-checked path, the mem
- * backend (mapping, lock, holes, option handling) and the fault wrapper */
+ * backend (mapping, lock, holes, option handling, what mem.path may name)
+ * and the fault wrapper */
 #include <fcntl.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "internal.h"
@@ -152,6 +155,115 @@ static void test_open_errors(const struct cl_board *b)
 	ok(tp == NULL, "failed opens leave no transport");
 }
 
+static void skip(const char *name, const char *why)
+{
+	ok(1, "%s # SKIP %s", name, why);
+}
+
+/* rc is CL_E_NODEV and the message holds both needles. */
+static bool nodev(int rc, const char *n1, const char *n2)
+{
+	const char *m = cl_errmsg(ctx);
+
+	if (rc == CL_E_NODEV && strstr(m, n1) && (!n2 || strstr(m, n2)))
+		return true;
+	diag("rc %d: %s", rc, m);
+	return false;
+}
+
+/* What mem.path may name: a regular file it opens without following a
+ * final symlink, not another user's file in a sticky world-writable
+ * directory (both allowed by mem.trust-path=1); everything else that
+ * cannot be card RAM is CL_E_NODEV, saying what it is. */
+static void test_window_paths(const struct cl_board *b)
+{
+	char link[80], other[80], dir[80], sock[80];
+	struct cl_param p[2] = { { "mem.path", link },
+				 { "mem.trust-path", "1" } };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct cl_tp *tp = NULL;
+	int rc, fd;
+
+	make_file((1 << 20) + (64 << 10));
+	snprintf(link, sizeof(link), "%s.link", path);
+	unlink(link);
+	if (symlink(path, link)) {
+		ok(0, "mem: make a symlink in /dev/shm");
+		return;
+	}
+	rc = cl_open(ctx, b, p, 1, &tp);
+	ok(nodev(rc, link, "symbolic link") && !tp, "mem: a symlink is not "
+	   "followed: CL_E_NODEV naming it");
+	cl_close(tp);
+	rc = cl_open(ctx, b, p, 2, &tp);
+	ok(rc == 0 && tp, "mem: mem.trust-path=1 follows it");
+	cl_close(tp);
+	tp = NULL;
+	p[1].value = "2";
+	rc = cl_open(ctx, b, p, 2, &tp);
+	ok(rc == CL_E_USAGE && strstr(cl_errmsg(ctx), "must be 0 or 1"),
+	   "mem: mem.trust-path=2 is a usage error");
+	cl_close(tp);
+	tp = NULL;
+	p[1].value = "1";
+	unlink(link);
+
+	snprintf(dir, sizeof(dir), "%s.dir", path);
+	mkdir(dir, 0700);
+	p[0].value = dir;
+	rc = cl_open(ctx, b, p, 1, &tp);
+	ok(nodev(rc, dir, "is a directory"), "mem: a directory: CL_E_NODEV");
+	rmdir(dir);
+	mkfifo(dir, 0600);
+	rc = cl_open(ctx, b, p, 1, &tp);
+	ok(nodev(rc, dir, "is a FIFO"), "mem: a FIFO: CL_E_NODEV");
+	unlink(dir);
+
+	snprintf(sock, sizeof(sock), "%s.sock", path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	unlink(sock);
+	if (fd >= 0 && !bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		p[0].value = sock;
+		rc = cl_open(ctx, b, p, 1, &tp);
+		ok(nodev(rc, sock, "is a socket"), "mem: a socket: "
+		   "CL_E_NODEV");
+	} else {
+		skip("mem: a socket: CL_E_NODEV", "cannot bind a socket");
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(sock);
+	p[0].value = "/dev/null";
+	rc = cl_open(ctx, b, p, 1, &tp);
+	ok(nodev(rc, "/dev/null", "is a character device"), "mem: a "
+	   "character device: CL_E_NODEV");
+
+	snprintf(other, sizeof(other), "%s.other", path);
+	p[0].value = other;
+	fd = open(other, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, (1 << 20) + (64 << 10)) ||
+	    fchown(fd, 12345, 12345)) {
+		skip("mem: another user's file in /dev/shm is refused",
+		     "cannot chown (not root)");
+		skip("mem: mem.trust-path=1 accepts it", "not root");
+	} else {
+		rc = cl_open(ctx, b, p, 1, &tp);
+		ok(nodev(rc, other, "uid 12345") &&
+		   strstr(cl_errmsg(ctx), "'/dev/shm'"), "mem: another "
+		   "user's file in /dev/shm is refused, naming the owner and "
+		   "the directory");
+		cl_close(tp);
+		rc = cl_open(ctx, b, p, 2, &tp);
+		ok(rc == 0 && tp, "mem: mem.trust-path=1 accepts it");
+		cl_close(tp);
+		tp = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(other);
+}
+
 static void test_board_options(const struct cl_board *b)
 {
 	struct cl_board ob = *b;
@@ -241,6 +353,7 @@ int main(void)
 	make_board(&b);
 	test_paths(&b);
 	test_open_errors(&b);
+	test_window_paths(&b);
 	test_board_options(&b);
 	test_fault(&b);
 	test_guard(&b);
