@@ -52,9 +52,9 @@ static bool transport_starts_cpu(const struct cl_board *b,
 static int not_ready(struct cl_ctx *ctx, const struct cl_board *b,
 		     const char *why)
 {
-	return cl_seterr(ctx, CL_E_STATE, "the card's ROM has not announced READY "
-			 "in the mailbox at 0x%" PRIx64 " (%s); not released: "
-			 "%s", b->mailbox, why,
+	return cl_seterr(ctx, CL_E_STATE, "the card's ROM has not announced "
+			 "READY in the mailbox at 0x%" PRIx64 " (%s); not "
+			 "released: %s", b->mailbox, why,
 			 b->release_step == CL_STEP_QMP ?
 			 "start the card, or give -O mem.qmp=SOCKET so that "
 			 "cardload holds and starts its CPU" :
@@ -73,8 +73,9 @@ int cl_card_may_release(struct cl_ctx *ctx, const struct cl_board *b,
 	rc = cl_mailbox_read(ctx, b, tp, &st);
 	if (rc)
 		return rc;
-	return cl_mailbox_ready(&st, why, sizeof(why)) ? 0 :
-							  not_ready(ctx, b, why);
+	if (!cl_mailbox_ready(&st, why, sizeof(why)))
+		return not_ready(ctx, b, why);
+	return 0;
 }
 
 int cl_card_release(struct cl_ctx *ctx, const struct cl_board *b,
@@ -188,9 +189,9 @@ static int check_staged(struct cl_ctx *ctx, const struct cl_board *b,
 				 "mailbox at 0x%" PRIx64 " of board '%s'; run "
 				 "'cardload load' first", b->mailbox, b->name);
 	if (st->argmask >> CARDBOOT_NARGS)
-		return cl_seterr(ctx, CL_E_STATE, "staged argmask 0x%08x in the "
-				 "mailbox at 0x%" PRIx64 " has bits beyond the "
-				 "%d arguments; not released", st->argmask,
+		return cl_seterr(ctx, CL_E_STATE, "staged argmask 0x%08x in "
+				 "the mailbox at 0x%" PRIx64 " has bits beyond "
+				 "the %d arguments; not released", st->argmask,
 				 b->mailbox, CARDBOOT_NARGS);
 	return check_entry(ctx, b, st->entry);
 }
@@ -236,14 +237,14 @@ static int in_window(struct cl_ctx *ctx, const struct cl_board *b,
 		return cl_seterr(ctx, CL_E_USAGE, "nothing to %s at 0x%" PRIx64
 				 " (0 bytes)", what, addr);
 	if (cl_add_ovf(addr, len, &end))
-		return cl_seterr(ctx, CL_E_PLACE, "%s of 0x%" PRIx64 " bytes at "
-				 "0x%" PRIx64 " wraps past the end of the "
+		return cl_seterr(ctx, CL_E_PLACE, "%s of 0x%" PRIx64 " bytes "
+				 "at 0x%" PRIx64 " wraps past the end of the "
 				 "address space", what, len, addr);
 	i = cl_window_find(b, addr, len, &off);
 	if (i < 0)
-		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", 0x%" PRIx64
-				 ") is not inside one RAM window of board '%s'",
-				 what, addr, end, b->name);
+		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", 0x%"
+				 PRIx64 ") is not inside one RAM window of "
+				 "board '%s'", what, addr, end, b->name);
 	*w = (unsigned)i;
 	return 0;
 }

@@ -291,11 +291,15 @@ static uint32_t ram_hash(void)
 	return (uint32_t)crc32(0, ram, RAM_SIZE);
 }
 
-/* The card's RAM: every byte 0xee below the mailbox, the mailbox zero. */
+/* The card's RAM: every byte 0xee below the mailbox, the mailbox zero but
+ * for what the ROM announces before it spins (magic, version, READY). */
 static void fresh_ram(void)
 {
 	cardram_new();
 	memset(ram, 0xee, MB - RAM);
+	ram_put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
+	ram_put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
+	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
 }
 
 static void spec_init(struct cl_boot_spec *sp, const struct cl_board *b,
@@ -1242,6 +1246,7 @@ static void test_card_refs(void)
 	tp = open_tp(&b);
 	if (!tp)
 		return;
+	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, 0);
 	refuse("--arg @hartid, the ROM has not announced", &sp, tp,
 	       CL_E_USAGE, "@hartid");
 	announce(3, RAM + 0x380000);

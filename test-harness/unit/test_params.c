@@ -161,9 +161,12 @@ static void test_block_in_ram(void)
 	int rc;
 
 	cardram_new();
-	/* the ROM has posted READY and the platform DTB */
-	put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
+	/* the ROM has posted its magic, version, the platform DTB and READY
+	 * (a card whose ROM never ran is not released) */
+	put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
+	put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
 	put_le(MB + CARDBOOT_MB_PLATFORM_DTB_OFF, 8, 0x87e00000);
+	put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
 	rc = plan_for(0x2400, 0, &po, &img, &plan);
 	if (!rc)
 		rc = cl_open(ctx, &board, &prm, 1, &tp);

@@ -541,6 +541,16 @@ static void load_with(unsigned width, bool wc)
 	/* the card's RAM holds junk before the load */
 	bar = malloc(MiB);
 	memset(bar, 0xff, MiB);
+	/* ... but for the mailbox, where its ROM announced itself */
+	memset(bar + (MBOX - RAM), 0, CARDBOOT_MB_SIZE);
+	for (i = 0; i < 4; i++) {
+		bar[MBOX - RAM + CARDBOOT_MB_MAGIC_OFF + i] =
+			(uint8_t)(CARDBOOT_MB_MAGIC >> 8 * i);
+		bar[MBOX - RAM + CARDBOOT_MB_VERSION_OFF + i] =
+			(uint8_t)(CARDBOOT_MB_VERSION >> 8 * i);
+		bar[MBOX - RAM + CARDBOOT_MB_READY_OFF + i] =
+			(uint8_t)(CARDBOOT_READY >> 8 * i);
+	}
 	fake_write(dir, "0000:00:04.0", "resource2", 0, bar, MiB);
 	buf = egen_sample_dyn(&len);
 	rc = cl_image_from_memory(ctx, "t.elf", buf, len, NULL, &img);
