@@ -33,6 +33,12 @@ enum cli_opt {
 	CO__COUNT
 };
 
+#define CLI_EXIT_CODES \
+"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n" \
+"5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n" \
+"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state,\n" \
+"13 payload reported failure, 14 more than one card matches.\n"
+
 #define CLI_OPT(o) (UINT64_C(1) << (o))
 /* groups used by several commands */
 #define CLI_OPTS_COMMON (CLI_OPT(CO_JSON) | CLI_OPT(CO_VERBOSE) | \

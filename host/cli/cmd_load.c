@@ -34,11 +34,13 @@
 "      --mem-budget SIZE  stream images that would take more than SIZE\n" \
 "                       (default: half of the available memory)\n"
 
-#define EXIT_CODES \
-"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n" \
-"5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n" \
-"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state,\n" \
-"13 payload reported failure, 14 more than one card matches.\n"
+#define OUTPUT_OPTIONS \
+"      --json           one JSON object on stdout (keys: see README)\n" \
+"      --progress       progress bar on stderr even when not a terminal\n" \
+"      --no-progress    never show the progress bar\n" \
+"  -v, --verbose        say more on stderr (-v: the board file used)\n" \
+"  -h, --help           this text\n"
+
 
 static const char boot_usage[] =
 "usage: cardload boot --board NAME [-O KEY=VALUE]... IMAGE [options]\n"
@@ -54,12 +56,8 @@ BOOT_OPTIONS
 "      --wait[=SECS], --wait SECS  after release, wait for the payload's\n"
 "                       status word (default 30 s): exit 0 on DONE, 13 on\n"
 "                       FAIL, 10 on timeout\n"
-"      --json           one JSON object on stdout (keys: see README)\n"
-"      --progress       progress bar on stderr even when not a terminal\n"
-"      --no-progress    never show the progress bar\n"
-"  -v, --verbose        say more on stderr (-v: the board file used)\n"
-"  -h, --help           this text\n"
-"\n" EXIT_CODES;
+OUTPUT_OPTIONS
+"\n" CLI_EXIT_CODES;
 
 static const char load_usage[] =
 "usage: cardload load --board NAME [-O KEY=VALUE]... IMAGE [options]\n"
@@ -69,12 +67,8 @@ static const char load_usage[] =
 "\n"
 BOOT_OPTIONS
 "  -n, --dry-run        print the plan; open, read and write no card\n"
-"      --json           one JSON object on stdout (keys: see README)\n"
-"      --progress       progress bar on stderr even when not a terminal\n"
-"      --no-progress    never show the progress bar\n"
-"  -v, --verbose        say more on stderr (-v: the board file used)\n"
-"  -h, --help           this text\n"
-"\n" EXIT_CODES;
+OUTPUT_OPTIONS
+"\n" CLI_EXIT_CODES;
 
 static const char verify_usage[] =
 "usage: cardload verify --board NAME [-O KEY=VALUE]... IMAGE [options]\n"
@@ -89,7 +83,7 @@ BOOT_OPTIONS
 "      --json           one JSON object on stdout (keys: see README)\n"
 "  -v, --verbose        say more on stderr (-v: the board file used)\n"
 "  -h, --help           this text\n"
-"\n" EXIT_CODES;
+"\n" CLI_EXIT_CODES;
 
 #define BOOT_TABLE (CLI_OPTS_COMMON | CLI_OPTS_CARD | CLI_OPTS_IMAGE | \
 		    CLI_OPTS_BOOT)

@@ -63,11 +63,6 @@ static const struct cli_cmd *const cmds[] = {
 };
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
-static const char exit_codes[] =
-"Exit codes: 0 ok, 1 internal, 2 usage, 3 board file, 4 bad image,\n"
-"5 placement conflict, 6 no device, 7 busy, 8 transport I/O,\n"
-"9 verify mismatch, 10 timeout, 11 interrupted, 12 wrong card state,\n"
-"13 payload reported failure, 14 more than one card matches.\n";
 
 static void usage(FILE *f)
 {
@@ -79,7 +74,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", cmds[i]->name, cmds[i]->what);
 	fprintf(f, "\n'cardload COMMAND --help' for a command's options; "
 		"'cardload boot -O help' for\ntransport options. --json "
-		"makes any command print one JSON object.\n%s", exit_codes);
+		"makes any command print one JSON object.\n%s", CLI_EXIT_CODES);
 }
 
 /* 'cardload foo' and 'cardload --foo': one line, a hint, exit 2. */

@@ -857,4 +857,23 @@ EGEN_FN uint8_t *egen_sample_dyn(size_t *len)
 	return egen_build(&spec, len);
 }
 
+/* The second image of the multi-image tests: ET_DYN riscv64, text
+ * [0, 0x200) (a ramp from 0x5a) + 0x200 of bss, p_align 64 KiB,
+ * entry 0x20. */
+EGEN_FN uint8_t *egen_build_second(size_t *len)
+{
+	static const struct egen_seg seg[] = {
+		{ .vaddr = 0, .paddr = 0, .filesz = 0x200, .memsz = 0x400,
+		  .align = 0x10000, .flags = PF_R | PF_X, .fill = 0x5a,
+		  .ramp = true },
+	};
+	const struct egen_spec s = {
+		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
+		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x20,
+		.nseg = 1, .seg = seg,
+	};
+
+	return egen_build(&s, len);
+}
+
 #endif /* CL_ELFGEN_H */

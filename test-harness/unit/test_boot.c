@@ -144,23 +144,6 @@ static uint8_t *build0(size_t *len, bool params, bool symbols)
 	return egen_build(&s, len);
 }
 
-/* Image 1: ET_DYN, text [0, 0x200) + 0x200 of bss, p_align 64 KiB. */
-static uint8_t *build1(size_t *len)
-{
-	static const struct egen_seg seg[] = {
-		{ .vaddr = 0, .paddr = 0, .filesz = 0x200, .memsz = 0x400,
-		  .align = 0x10000, .flags = PF_R | PF_X, .fill = 0x5a,
-		  .ramp = true },
-	};
-	const struct egen_spec s = {
-		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
-		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x20,
-		.nseg = 1, .seg = seg,
-	};
-
-	return egen_build(&s, len);
-}
-
 /* ET_EXEC at a fixed card address, optionally big-endian with symbols. */
 static uint8_t *build_exec(size_t *len, uint64_t at, bool be)
 {
@@ -243,7 +226,7 @@ static void make_files(void)
 	buf = build0(&len, true, false);
 	img0_stripped = put_file("img0-stripped.elf", buf, len);
 	free(buf);
-	buf = build1(&len);
+	buf = egen_build_second(&len); /* image 1 */
 	img1 = put_file("img1.elf", buf, len);
 	free(buf);
 	buf = build_exec(&len, RAM, false);

@@ -114,23 +114,6 @@ static uint8_t *build0(size_t *len, uint8_t text_fill)
 	return egen_build(&s, len);
 }
 
-/* Image 1: ET_DYN, text [0, 0x200) + 0x200 of bss. */
-static uint8_t *build1(size_t *len)
-{
-	static const struct egen_seg seg[] = {
-		{ .vaddr = 0, .paddr = 0, .filesz = 0x200, .memsz = 0x400,
-		  .align = 0x10000, .flags = PF_R | PF_X, .fill = 0x5a,
-		  .ramp = true },
-	};
-	const struct egen_spec s = {
-		.elfclass = ELFCLASS64, .endian = ELFDATA2LSB,
-		.machine = EM_RISCV, .type = ET_DYN, .entry = 0x20,
-		.nseg = 1, .seg = seg,
-	};
-
-	return egen_build(&s, len);
-}
-
 static const char *img0, *img0_gz, *img0_other, *img1, *blob_a, *initrd,
 	*dtb;
 
@@ -160,7 +143,7 @@ static void make_files(void)
 	buf = build0(&len, 0x35);
 	img0_other = put_file("other.elf", buf, len, false);
 	free(buf);
-	buf = build1(&len);
+	buf = egen_build_second(&len); /* image 1 */
 	img1 = put_file("img1.elf", buf, len, false);
 	free(buf);
 	pattern(a, sizeof(a), 0xa0);
