@@ -242,9 +242,10 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Images in order, each clear of the segments before it; then every
- * image's span (lowest to highest segment address) becomes busy, and the
- * command line and all data go outside the spans. */
+/* Images in order, each clear of the spans (lowest to highest segment
+ * address, gaps included) of the images before it, so that a payload may
+ * take its whole span as its own; then the command line and all data go
+ * outside every span. */
 static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		       struct cl_boot *bt, struct busy *bz)
 {
@@ -284,17 +285,10 @@ static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		po.busy = bz->r;
 		po.nbusy = bz->n;
 		rc = cl_plan_make(ctx, img, sp->board, &po, &bt->plan[i]);
-		for (k = 0; !rc && k < bt->plan[i]->nseg; k++)
-			rc = busy_add(ctx, bz, bt->plan[i]->seg[k].addr,
-				      bt->plan[i]->seg[k].memsz, "image ",
+		if (!rc)
+			rc = busy_add(ctx, bz, bt->plan[i]->base,
+				      bt->plan[i]->span, "the span of image ",
 				      base_name(sp->image[i].path));
-		if (rc)
-			return rc;
-	}
-	for (i = 0; i < bt->nimg; i++) {
-		rc = busy_add(ctx, bz, bt->plan[i]->base, bt->plan[i]->span,
-			      "the span of image ",
-			      base_name(sp->image[i].path));
 		if (rc)
 			return rc;
 	}

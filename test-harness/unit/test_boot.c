@@ -1314,6 +1314,13 @@ static void test_spans(void)
 	refuse("a blob @ADDR in the gap of image 0: the image named", &sp,
 	       NULL, CL_E_PLACE, "the span of image img0.elf [0x80000000, "
 	       "0x80003000)");
+
+	/* another image is data of a kind too: never in image 0's gap */
+	spec_init(&sp, &board, img0);
+	add_image(&sp, raw_bin, true, RAM + 0x800);
+	refuse("a raw image @ADDR in the gap of image 0", &sp, NULL,
+	       CL_E_PLACE, "the span of image img0.elf [0x80000000, "
+	       "0x80003000)");
 }
 
 /* A board built in memory whose ram1 shows ram0's memory again: data is
