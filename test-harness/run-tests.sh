@@ -39,6 +39,16 @@ trap 'exit 130' INT TERM
 
 passed=0 failed=0 skipped=0 streams=0
 
+# The tests' Python is the system's /usr/bin/python3 when there is one:
+# they need only its standard library, and a python3 found first on PATH
+# may be a version manager's shim that costs most of a second a call
+# (measured here: 0.75 s against 0.06 s), which the fault sweep makes
+# hundreds of times.
+if [ -x /usr/bin/python3 ]; then
+	mkdir -p "$tmp/bin" && ln -sf /usr/bin/python3 "$tmp/bin/python3" &&
+		PATH="$tmp/bin:$PATH" && export PATH
+fi
+
 # run_stream NAME COMMAND...
 run_stream() {
 	name=$1
