@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Makefile - builds libcardload, the cardload command, card payloads and tests
 #
 #   make            library and command (build/)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* board.c - board files: parse and validate the description of a card */
 #include <elf.h>
 #include <errno.h>

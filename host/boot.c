@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* boot.c - a whole boot: several images, blobs, initrd, device tree and
  * argument references, planned together before anything is written
  *

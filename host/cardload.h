@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cardload.h - public interface of libcardload, the host-side card loader
  *
  * The pipeline, one direction:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* console.c - the console ring of cardboot.h, and waiting for the payload's
  * status word
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ctx.c - the library context: last error, log and progress callbacks */
 #include <pthread.h>
 #include <stdio.h>

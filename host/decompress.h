@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decompress.h - compressed image formats, recognised by magic, one entry each
  *
  * image.c keeps the table. Each format offers two ways in:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decompress_gzip.c - exactly one gzip member under an output cap
  *
  * Whole-buffer loads go through libdeflate (several times zlib's speed);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decompress_xz.c - .xz images through liblzma
  *
  * Concatenated .xz streams and stream padding are accepted (the format

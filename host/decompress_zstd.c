@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* decompress_zstd.c - zstd images (RFC 8878) through libzstd
  *
  * One or more frames, skippable frames allowed anywhere, first included (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* digest.c - the image digest of cardboot.h (CRC-32, zlib's polynomial)
  *
  * libdeflate's CRC-32 (carry-less multiply where the CPU has it) computes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* dtb.c - patch a device tree for the payload with libfdt
  *
  * /chosen gets bootargs (the command line) and linux,initrd-start /

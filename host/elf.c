@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* elf.c - validate an ELF image with libelf and list what the loader needs
  *
  * Loading needs only the ELF header and the program headers; section headers

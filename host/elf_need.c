@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* elf_need.c - which file ranges of an ELF image the loader reads itself
  *
  * A streamed (low-memory) load keeps only these ranges of the decompressed

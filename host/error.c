@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* error.c - the error codes of libcardload: names, messages, exit codes */
 #include "cardload.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image.c - read an image: sniff by magic, decompress under caps, ELF or raw
  *
  * Whatever the input, img->data ends up private and writable (the loader

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* image_stream.c - open an image for a low-memory (streamed) load
  *
  * The image is decompressed pass after pass and never held whole. What the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* internal.h - helpers shared by the files of libcardload (not installed) */
 #ifndef CL_INTERNAL_H
 #define CL_INTERNAL_H

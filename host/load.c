@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* load.c - run a checked plan over a transport
  *
  *   relocate (host memory) -> hold -> write -> zero bss -> verify

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* load_stream.c - write a streamed (low-memory) image to the card
  *
  * One more pass over the decompressed image, a chunk at a time and in file

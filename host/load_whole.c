@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* load_whole.c - write an image held whole to the card, verify, digest
  *
  * The segments are cut into pieces (2 MiB of file bytes; bss in one). The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* machine.c - the machine names a board may declare, and their ELF facts */
 #include <elf.h>
 #include <stdio.h>

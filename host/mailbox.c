@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mailbox.c - the "mailbox" release method of cardboot.h over any transport
  *
  * Hold: staged = 0, go = HOLD and status = 0, so a ROM spinning on the mailbox stays put

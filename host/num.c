@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* num.c - the one parser for numbers and sizes given by people: board
  * files, -O options and command-line addresses */
 #include <string.h>

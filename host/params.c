@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* params.c - build the boot-parameter block of cardboot.h for a plan
  *
  * Fixed-width little-endian fields at the offsets of struct cardboot_params,

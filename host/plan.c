@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* plan.c - PURE: image + board + options -> a fully checked load plan
  *
  * No I/O happens here. The plan says where every byte goes (card address,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* regseq.c - register sequences from board files: parse and run
  *
  * Cards that hold and release their CPU through registers describe it as a

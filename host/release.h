@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* release.h - release methods: how the card CPU is held and let go */
 #ifndef CL_RELEASE_H
 #define CL_RELEASE_H

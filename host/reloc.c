@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* reloc.c - turn an ET_DYN image's relative relocations into word patches
  *
  * Only R_*_RELATIVE (and R_*_NONE) records are applied, from DT_RELA, DT_REL,

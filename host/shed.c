@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* shed.c - drop a file-backed input's pages behind a whole-buffer decoder
  *
  * libdeflate decompresses a whole gzip member in one call and cannot say how

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stream.c - an image's decompressed bytes, in order, a chunk at a time
  *
  * The low-memory load reads the image through this, once per pass, instead

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* stream.h - an image's decompressed bytes in order, with bounded memory */
 #ifndef CL_STREAM_H
 #define CL_STREAM_H

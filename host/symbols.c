@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* symbols.c - --set SYMBOL=VALUE: patch a payload global by its .symtab name
  *
  * The symbol must be defined, unique, and lie inside one loaded segment; a

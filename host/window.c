@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* window.c - which board RAM window holds a card address range */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # card-lib.sh - helpers for end-to-end tests on QEMU cards (sourced after
 # e2e/lib.sh): start cards held, stop them whatever happens, check that
 # nothing is left behind.

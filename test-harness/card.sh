@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # card.sh - start and stop a simulated card: QEMU riscv64 virt, RAM in /dev/shm
 #
 #   card.sh start DIR [NAME]       start a card held before its first

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # demo.sh - the main job: boot the example payload on a simulated card
 #
 #   sh test-harness/demo.sh [BUILD_DIR]      (make demo)

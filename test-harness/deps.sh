@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # deps.sh - install the Debian packages cardload needs to build, test and demo
 #
 # Idempotent and quick when everything is present: one dpkg-query, and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-tests.sh - run every unit test binary and end-to-end script, sum up TAP
 #
 #   sh test-harness/run-tests.sh BUILD_DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fault.c - a fault-injecting wrapper around any transport, for tests
  *
  * Any -O fault.* option wraps the board's transport in this one (the idea

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mem.c - transport "mem": card RAM is a file mapped MAP_SHARED
  *
  * The file is a simulator's RAM (QEMU's memory-backend-file with share=on)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mmio.c - copying to and from device memory: aligned stores, bus-error
  * guard */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mmio.h - copying to and from device memory safely
  *
  * Device memory (a PCI BAR) wants naturally aligned stores no wider than

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pci.c - transport "pci": card RAM in a PCI BAR, through Linux sysfs
  *
  * libpci (its linux-sysfs method only: never /dev/mem) finds the card by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcidev.c - finding PCI cards: libpci over sysfs, lspci's filters, and
  * BAR sizes from each device's `resource` file */
 #include <errno.h>

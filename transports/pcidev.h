@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pcidev.h - PCI discovery internals: the sysfs `resource` file */
 #ifndef CL_PCIDEV_H
 #define CL_PCIDEV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qmp.c - a minimal QMP client: hold and release a simulated card's CPU
  *
  * QMP is QEMU's JSON protocol on a unix socket: a greeting line, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qmp.h - a minimal QMP client for holding and releasing QEMU cards */
 #ifndef CL_QMP_H
 #define CL_QMP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* transport.c - backend lookup, -O options, and the one bounds-checked path
  * from the library to card memory */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* transport.h - the ops table every card backend implements
  *
  * A transport reaches the card's RAM windows (from the board) and, where it

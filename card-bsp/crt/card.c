@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* card.c - parameter block, console (UART + ring), status and exit on the card
  *
  * The QEMU virt machine gives us an ns16550 UART and the SiFive test device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* crc32.c - the image digest of cardboot.h: CRC-32 with zlib's polynomial
  *
  * Same results as zlib's crc32(): reflected polynomial 0xedb88320, initial

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fdt.c - a small read-only flattened device tree reader for card payloads
  *
  * Enough to find one property of one node (say /chosen bootargs) in a DTB

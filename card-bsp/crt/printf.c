@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* printf.c - a small printf for the card console (card_putc)
  *
  * Conversions: %d %i %u %x %X %o %c %s %p %%. Flags '-' (left-justify) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* start.S - _start of a card payload: stack, trap vector, card_main, card_exit
  *
  * Works unchanged in a position-independent (ET_DYN) and a fixed-address

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* string.c - the few C library functions a freestanding compiler may call
  *
  * clang emits calls to memcpy/memset/memmove/memcmp for struct copies and

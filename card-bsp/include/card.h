@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* card.h - what the card-bsp start files give a payload on the QEMU virt card
  *
  * Link a payload with crt/start.o and crt/card.o (built by card-bsp's

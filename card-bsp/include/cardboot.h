@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cardboot.h - the contract between cardload on the host and code on the card
  *
  * This is the only file shared by host and card code. Every structure here is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rom.S - boot ROM of the QEMU virt riscv64 card: announce, spin, jump
  *
  * QEMU (-M virt -bios none, this image in pflash unit 0) runs its reset

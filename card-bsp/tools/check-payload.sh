@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # check-payload.sh - check that card payloads are what the loader expects
 #
 #   check-payload.sh dyn|exec FILE...      (READELF=llvm-readelf)

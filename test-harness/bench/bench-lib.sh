@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-lib.sh - shared machinery of the QEMU card benchmarks (sourced, sh)
 #
 #   . "$(dirname "$0")/bench-lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # benchrun.py - measuring helpers of load-speed.py (python3 standard library)
 #
 #   build_rusage(dir)       compile rusage.c into DIR once; run() uses it

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # first-byte.sh - time from `cardload boot` to the payload's first UART byte
 #
 #   sh test-harness/bench/first-byte.sh [BUILD_DIR]      (a measurement, not a test)

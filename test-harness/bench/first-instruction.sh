@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # first-instruction.sh - time to the payload's first instruction: cardload's
 #                        host-side inflate versus inflating on the card
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # firstbyte.py - reading the results bench-lib.sh's bench_runs writes
 #
 #   rows = read(PATH)             {LABEL: [(FIRST, EXIT_MS, STATUS), ...]}

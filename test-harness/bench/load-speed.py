@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # load-speed.py - how fast cardload puts a large ELF into card RAM, against baselines
 #
 #   python3 test-harness/bench/load-speed.py [BUILD_DIR]   (a measurement, not a test)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* rusage.c - run one command; write its wall time, exit status, peak RSS
  *
  *   rusage RESULT CMD [ARG]...          (helper of load-speed.py, host tool)

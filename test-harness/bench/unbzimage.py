@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 # unbzimage.py - the uncompressed kernel ELF (vmlinux) inside an x86 bzImage
 #
 #   python3 test-harness/bench/unbzimage.py VMLINUZ OUT

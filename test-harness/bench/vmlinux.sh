@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vmlinux.sh - Debian's x86_64 kernel as a plain ELF file, for load-speed.py
 #
 #   sh test-harness/bench/vmlinux.sh [BUILD_DIR]        (default build)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bad-inputs.sh - the bad-input catalogue (BAD-INPUTS.md cases 1-24, 27, 30)
 #
 # tools/badgen.py makes one file per case from the valid test payloads; each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bss.sh - memsz beyond filesz is zeroed even where card RAM held other data
 #
 # The window is filled with 0xff first (RAM after an earlier payload, not a

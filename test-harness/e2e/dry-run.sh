@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # dry-run.sh - --dry-run prints the plan and writes nothing; inspect reads only
 . "$(dirname "$0")/lib.sh"
 require_build

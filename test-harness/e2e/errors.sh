@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # errors.sh - each error path: its exit code, a message naming the culprit,
 # and a card window left exactly as it was
 . "$(dirname "$0")/lib.sh"

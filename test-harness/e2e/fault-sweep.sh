@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fault-sweep.sh - inject a failure into every transport call of a whole load
 #
 # For each hook (write, read, fill, flush, hold, release) and each call

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fault.sh - a corrupted write is caught by verification and the card stays held
 #
 # -O fault.corrupt-write=K flips a bit in the data of the K-th write call.

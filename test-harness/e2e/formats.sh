@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # formats.sh - every compression format and the low-memory (streamed) load
 # leave the card exactly as the plain whole-image load of the same ELF does
 #

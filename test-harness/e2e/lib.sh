@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared helpers of the end-to-end tests (bash, TAP on stdout)
 #
 # Sourced by every test-harness/e2e/*.sh, run from the repository root:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # load-other.sh - fixed-address (ET_EXEC) and aarch64 payloads
 #
 # riscv64 ET_EXEC on the qemu-virt-riscv64 board; aarch64 ET_DYN and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # load-riscv64.sh - boot riscv64 ET_DYN payloads into a qemu-virt-riscv64 window
 #
 # Each load is checked against expect-image.py (an independent model of the

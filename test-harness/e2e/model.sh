@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # model.sh - expect-image.py, the model the other tests trust, checked itself
 #
 # Its relocation list must agree with llvm-readelf -r (count, offsets,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # pci-vm.sh - cardload's pci transport against a real Linux PCI stack
 #
 # A RISC-V card (test-harness/card.sh) runs its ROM, spinning on the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qemu-boot.sh - boot the card-bsp hello payloads on a real QEMU RISC-V card
 #
 # Each case starts its own card (two at once for the last one) (test-harness/card.sh: qemu-system-riscv64

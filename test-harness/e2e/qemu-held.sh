@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qemu-held.sh - holding and releasing a real QEMU RISC-V card
 #
 # A card (test-harness/card.sh: qemu-system-riscv64 -M virt, RAM in a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qemu-inflate.sh - card-bsp's card-side gunzip stub (examples/inflate) on a
 # real QEMU RISC-V card: it inflates a gzipped raw binary passed as its
 # initrd, zeroes the bss and jumps to it; on bad input it reports failure

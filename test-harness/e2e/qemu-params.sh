@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # qemu-params.sh - what cardload hands a payload besides its image, on a
 # real QEMU RISC-V card: command line, initrd, device tree, patched
 # globals, argument references, several images in one boot, placement and

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # start.sh - load and start as separate steps (kexec -l / -e style)
 . "$(dirname "$0")/lib.sh"
 require_build

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """badinputs.py - the bad inputs of /work/shared/BAD-INPUTS.md (cases 1-24),
 written as files into OUTDIR, for the fuzz seed corpus
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """bootseeds.py - seeds for fuzz_boot: FLAGS ARG IMAGE SEP SPECS SEP CMDLINE
 SEP DTB (see fuzz_boot.c), from the given ELF images
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_board.c - libFuzzer target: board file text -> cl_board_parse, and
  * the lookups a parsed board then answers */
 #include <stddef.h>

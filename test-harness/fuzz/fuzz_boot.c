@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_boot.c - libFuzzer target: the boot-time edits of a plan: --set
  * (cl_plan_set), the parameter block (cl_params_build), device-tree
  * patching (cl_dtb_patch), then optionally a load that applies them

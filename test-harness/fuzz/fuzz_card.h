@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_card.h - the card the fuzz targets load into: a fixed riscv64-style
  * board (one 16 MiB window at 0x80000000, mailbox and console reserved at
  * the top) and its RAM, a memfd opened once per process and reached by the

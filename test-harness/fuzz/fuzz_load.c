@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_load.c - libFuzzer target: an image (compressed or not) through the
  * whole pipeline, image -> plan -> load into a RAM file over the mem
  * transport (relocate, write, zero, verify, parameter block, stage, release)

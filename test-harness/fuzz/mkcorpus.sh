@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mkcorpus.sh - the seed corpus of the fuzz targets, from what is built
 #
 #   sh test-harness/fuzz/mkcorpus.sh OUTDIR

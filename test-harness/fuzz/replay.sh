@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # replay.sh - run the replay build of every fuzz target over its seeds and
 # its committed crash reproducers; TAP, one point per target
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* replay_main.c - a main for the fuzz targets without libFuzzer: run every
  * file named on the command line, or found in a directory named there (not
  * recursing, skipping dot files), once through LLVMFuzzerTestOneInput

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* payload.c - a small card payload shared by the riscv64 and aarch64 test images
  *
  * It exists to give the loader something real to chew on: initialised

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* payload.h - sizes shared by the test payload's C and assembly files */
 #ifndef PAYLOAD_H
 #define PAYLOAD_H

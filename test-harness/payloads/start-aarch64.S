@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* start-aarch64.S - entry of the aarch64 test payload
  *
  * x0 = hart (core) id, x1 = DTB (from the card ROM). Sets up a stack in

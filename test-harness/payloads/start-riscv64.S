@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* start-riscv64.S - entry of the riscv64 test payload
  *
  * a0 = hart id, a1 = DTB (from the card ROM). Sets up a stack in .bss

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """badgen.py - generate the bad-input catalogue (BAD-INPUTS.md) from valid images
 
     python3 badgen.py OUTDIR DYN_ELF [EXEC_ELF [NOTE_ELF [SYMS_ELF]]]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """expect-image.py - what card RAM should hold after cardload loads an ELF image
 
 An independent model of the loader, written from the ELF specification and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cardram.h - a card for unit tests: a 4 MiB RAM file in /dev/shm at card
  * address 0x80000000, mapped here too, and a board describing it with a
  * mailbox in a reserved range near the top */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* elfgen.h - build synthetic ELF images in memory for the unit tests
  *
  * A header-only builder: describe the image (class, byte order, machine,

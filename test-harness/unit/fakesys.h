@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fakesys.h - a fake sysfs PCI tree in /tmp for the unit tests
  *
  * libpci's linux-sysfs method and the pci transport read a directory laid

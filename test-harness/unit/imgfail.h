@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* imgfail.h - checking a refused image, for the unit tests of images
  * (test_image.c, test_formats.c)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tap.h - a tiny TAP producer for the unit tests (one header, no library)
  *
  *   ok(cond, "name %d", i);       one test point

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_board.c - unit tests of board files, their finder and machine names */
 #include <elf.h>
 #include <stdio.h>

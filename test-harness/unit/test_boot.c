@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_boot.c - a whole boot (cl_boot_plan, cl_boot_load) over the mem
  * transport: --set symbol patches, several images, blobs, initrd and a
  * patched device tree, argument and entry references; every refusal comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_elf.c - ELF validation through cl_image_from_memory (BAD-INPUTS 6-21)
  *
  * Every image is built by elfgen.h, then corrupted field by field. Each bad

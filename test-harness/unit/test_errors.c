@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_errors.c - every error code has a name, a message and an exit code */
 #include <string.h>
 #include "cardload.h"

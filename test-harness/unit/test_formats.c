@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_formats.c - gzip, zstd and xz images, held whole and streamed
  *
  * Every compressed stream is made here (zlib, libzstd, liblzma) from ELF

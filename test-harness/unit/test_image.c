@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_image.c - reading images: sniffing, gzip under caps, raw and ELF kinds
  *
  * Every gzip stream is built here with zlib, and the broken ones are made by

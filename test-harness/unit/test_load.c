@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_load.c - cl_load over the mem transport: bytes, bss, digest, verify,
  * the mailbox handshake and its failure paths; what start and a releasing
  * load demand of the card before they write anything */

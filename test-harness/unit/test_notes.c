@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_notes.c - the cardload ELF notes (BAD-INPUTS 22): placement, board
  * and machine notes through the plan, malformed, repeated, oversized and
  * lying notes refused without a crash, unknown types tolerated */

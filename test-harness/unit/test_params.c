@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_params.c - cardload notes, the boot-parameter block, the command
  * line, the console ring and waiting for the payload's status */
 #include <fcntl.h>

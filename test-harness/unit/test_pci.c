@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_pci.c - the pci transport on a fake sysfs tree: `resource` parsing,
  * libpci discovery with lspci's filters, open, load, paged windows and bus
  * errors; no hardware and no root needed */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_plan.c - placement and relocation through cl_plan_make (table-driven)
  *
  * Images come from elfgen.h, boards are built in code. Placement cases are

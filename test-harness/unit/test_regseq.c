@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_regseq.c - register sequences: cl_regstep_parse table-driven, and
  * running steps through the pci transport on a fake sysfs tree */
 #include <signal.h>

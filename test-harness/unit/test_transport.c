@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* test_transport.c - the transport layer: the bounds-checked path, the mem
  * backend (mapping, lock, holes, option handling, what mem.path may name)
  * and the fault wrapper */

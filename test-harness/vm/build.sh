@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.sh - kernel and initramfs of the Linux test VM (the PCI rig)
 #
 #   sh test-harness/vm/build.sh OUTDIR

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # guest-tests.sh - cardload's pci transport inside the test VM (busybox sh, TAP)
 #
 # Run by /init (vm/init.sh) in the VM that vm/build.sh and vm/vm.sh make;

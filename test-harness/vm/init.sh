@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # init.sh - /init of the test VM: mount, run the guest tests, power off
 #
 # Runs as PID 1 from the initramfs (busybox sh). Prints the output of

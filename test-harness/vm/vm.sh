@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vm.sh - run the Linux test VM (built by vm/build.sh) until it powers off
 #
 #   sh test-harness/vm/vm.sh run OUTDIR LOG [QEMU ARGS...]

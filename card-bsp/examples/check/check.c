@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* check.c - payload that checks what the host handed over against globals
  *           the host patched into it (cardload --set)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* blob.S - the bulk of big-dyn.elf: BIG_BLOB (a generated file) in .rodata
  *
  * Also of bulk-exec.elf, which adds BIG_BSS bytes of .bss (big_bss).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hello.c - example card payload: report what the loader handed over, check it
  *
  * Prints one fact per line on the UART (and the console ring), in formats

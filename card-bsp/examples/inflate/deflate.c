@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* deflate.c - DEFLATE (RFC 1951) decoder for the card: table-driven Huffman
  *
  * Written from RFC 1951. The input is in memory; the output goes straight

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* deflate.h - a DEFLATE (RFC 1951) decoder for the card, and the gzip
  *             (RFC 1952) wrapper around it
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* gunzip.c - the gzip wrapper (RFC 1952) around the card's DEFLATE decoder
  *
  * Written from RFC 1952. Accepts exactly one member filling the whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* inflate.c - card-side decompressor stub: gunzip a raw image, jump to it
  *
  * The other way to boot a compressed image, for comparison with cardload's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* placed.c - payload that says where it must go: PLACEMENT and BOARD notes
  *
  * Position independent (ET_DYN), but it tells the loader through cardboot.h

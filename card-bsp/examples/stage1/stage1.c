@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stage1.c - first stage of a two-stage chain: report, then jump to a2
  *
  * The host loads this as image 0 and the next stage as image 1 of the same
