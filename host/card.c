@@ -61,21 +61,32 @@ static int not_ready(struct cl_ctx *ctx, const struct cl_board *b,
 			 "is the card powered and its ROM running?");
 }
 
+static bool needs_ready_rom(const struct cl_board *b, const struct cl_tp *tp)
+{
+	return b->release == CL_RELEASE_MAILBOX && !transport_starts_cpu(b, tp);
+}
+
+/* The release check on a mailbox already read. */
+static int ready(struct cl_ctx *ctx, const struct cl_board *b,
+		 const struct cl_tp *tp, const struct cl_card_status *st)
+{
+	char why[96];
+
+	if (needs_ready_rom(b, tp) && !cl_mailbox_ready(st, why, sizeof(why)))
+		return not_ready(ctx, b, why);
+	return 0;
+}
+
 int cl_card_may_release(struct cl_ctx *ctx, const struct cl_board *b,
 			struct cl_tp *tp)
 {
 	struct cl_card_status st;
-	char why[96];
 	int rc;
 
-	if (b->release != CL_RELEASE_MAILBOX || transport_starts_cpu(b, tp))
+	if (!needs_ready_rom(b, tp))
 		return 0;
 	rc = cl_mailbox_read(ctx, b, tp, &st);
-	if (rc)
-		return rc;
-	if (!cl_mailbox_ready(&st, why, sizeof(why)))
-		return not_ready(ctx, b, why);
-	return 0;
+	return rc ? rc : ready(ctx, b, tp, &st);
 }
 
 int cl_card_release(struct cl_ctx *ctx, const struct cl_board *b,
@@ -103,29 +114,15 @@ static uint64_t end_of(uint64_t a, uint64_t n)
 	return cl_add_ovf(a, n, &e) ? UINT64_MAX : e;
 }
 
-/* [a, a+n) shares a byte with [r, r+rn): in card addresses, or in the
- * backing of the windows (two windows mapping the same bytes). a lies in
- * window w; the ends are clamped, never wrapped. */
-static bool clashes(const struct cl_board *b, unsigned w, uint64_t a,
-		    uint64_t n, uint64_t r, uint64_t rn)
+/* [a, a+n) shares a byte with [r, r+rn), in card addresses or through
+ * windows that map the same backing bytes (plan.c's cl_clash); r's end is
+ * clamped at the top of the address space, never wrapped. */
+static bool clashes(const struct cl_board *b, uint64_t a, uint64_t n,
+		    uint64_t r, uint64_t rn)
 {
-	uint64_t back = b->win[w].offset + (a - b->win[w].addr);
-	uint64_t re = end_of(r, rn);
-	unsigned v;
+	struct cl_clash k;
 
-	rn = re - r;
-	if (cl_overlap(a, n, r, rn))
-		return true;
-	for (v = 0; v < b->nwin; v++) {
-		const struct cl_window *x = &b->win[v];
-		uint64_t lo = r > x->addr ? r : x->addr;
-		uint64_t hi = re < x->addr + x->size ? re : x->addr + x->size;
-
-		if (v != w && x->bar == b->win[w].bar && lo < hi &&
-		    cl_overlap(back, n, x->offset + (lo - x->addr), hi - lo))
-			return true;
-	}
-	return false;
+	return cl_clash(b, a, n, r, end_of(r, rn) - r, &k);
 }
 
 /* The staged entry must be somewhere a load could have put it: if not,
@@ -144,7 +141,7 @@ static int check_entry(struct cl_ctx *ctx, const struct cl_board *b,
 				 " is outside every RAM window of board '%s'; "
 				 "not released", entry, b->name);
 	for (i = 0; i < b->nres; i++)
-		if (clashes(b, (unsigned)w, entry, 1, b->res[i].addr,
+		if (clashes(b, entry, 1, b->res[i].addr,
 			    b->res[i].size))
 			return cl_seterr(ctx, CL_E_STATE, "staged entry 0x%"
 					 PRIx64 " is inside reserved '%s' [0x%"
@@ -153,9 +150,9 @@ static int check_entry(struct cl_ctx *ctx, const struct cl_board *b,
 					 b->res[i].name, b->res[i].addr,
 					 end_of(b->res[i].addr, b->res[i].size),
 					 b->name);
-	if (clashes(b, (unsigned)w, entry, 1, b->mailbox, CARDBOOT_MB_SIZE))
+	if (clashes(b, entry, 1, b->mailbox, CARDBOOT_MB_SIZE))
 		what = "mailbox";
-	else if (b->has_console && clashes(b, (unsigned)w, entry, 1,
+	else if (b->has_console && clashes(b, entry, 1,
 					   b->console, b->console_size))
 		what = "console ring";
 	if (what)
@@ -209,7 +206,7 @@ int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
 	if (!rc)
 		rc = check_staged(ctx, board, &st);
 	if (!rc) /* here, where a refusal still leaves the staging alone */
-		rc = cl_card_may_release(ctx, board, tp);
+		rc = ready(ctx, board, tp, &st);
 	if (!rc)
 		rc = cl_card_release(ctx, board, tp, st.entry, st.arg,
 				     st.argmask);
@@ -225,13 +222,11 @@ int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
 	return cl_mailbox_read(ctx, board, tp, st);
 }
 
-/* [addr, addr+len) inside one RAM window; its index, or an error. */
+/* [addr, addr+len) inside one RAM window, or an error. */
 static int in_window(struct cl_ctx *ctx, const struct cl_board *b,
-		     const char *what, uint64_t addr, uint64_t len,
-		     unsigned *w)
+		     const char *what, uint64_t addr, uint64_t len)
 {
 	uint64_t end, off;
-	int i;
 
 	if (!len)
 		return cl_seterr(ctx, CL_E_USAGE, "nothing to %s at 0x%" PRIx64
@@ -240,20 +235,17 @@ static int in_window(struct cl_ctx *ctx, const struct cl_board *b,
 		return cl_seterr(ctx, CL_E_PLACE, "%s of 0x%" PRIx64 " bytes "
 				 "at 0x%" PRIx64 " wraps past the end of the "
 				 "address space", what, len, addr);
-	i = cl_window_find(b, addr, len, &off);
-	if (i < 0)
+	if (cl_window_find(b, addr, len, &off) < 0)
 		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", 0x%"
 				 PRIx64 ") is not inside one RAM window of "
 				 "board '%s'", what, addr, end, b->name);
-	*w = (unsigned)i;
 	return 0;
 }
 
 int cl_card_read(struct cl_ctx *ctx, const struct cl_board *board,
 		 struct cl_tp *tp, uint64_t addr, void *buf, size_t len)
 {
-	unsigned w = 0;
-	int rc = in_window(ctx, board, "read", addr, len, &w);
+	int rc = in_window(ctx, board, "read", addr, len);
 
 	return rc ? rc : cl_tp_read(tp, addr, buf, len);
 }
@@ -273,29 +265,29 @@ int cl_card_write_check(struct cl_ctx *ctx, const struct cl_board *board,
 {
 	const struct cl_board *b = board;
 	char what[CL_NAME_MAX + 16];
-	unsigned i, w = 0;
+	unsigned i;
 	int rc;
 
 	if (flags & ~(CL_WRITE_FORCE | CL_WRITE_NO_HOLD))
 		return cl_seterr(ctx, CL_E_USAGE, "unknown write flags 0x%x",
 				 flags);
-	rc = in_window(ctx, b, "write", addr, len, &w);
+	rc = in_window(ctx, b, "write", addr, len);
 	if (rc || (flags & CL_WRITE_FORCE))
 		return rc;
 	for (i = 0; i < b->nres; i++) {
 		const struct cl_reserved *r = &b->res[i];
 
 		snprintf(what, sizeof(what), "reserved '%s'", r->name);
-		if (clashes(b, w, addr, len, r->addr, r->size))
+		if (clashes(b, addr, len, r->addr, r->size))
 			return refuse_write(ctx, addr, len, what, r->addr,
 					    r->size);
 	}
 	if (b->has_mailbox &&
-	    clashes(b, w, addr, len, b->mailbox, CARDBOOT_MB_SIZE))
+	    clashes(b, addr, len, b->mailbox, CARDBOOT_MB_SIZE))
 		return refuse_write(ctx, addr, len, "the mailbox", b->mailbox,
 				    CARDBOOT_MB_SIZE);
 	if (b->has_console &&
-	    clashes(b, w, addr, len, b->console, b->console_size))
+	    clashes(b, addr, len, b->console, b->console_size))
 		return refuse_write(ctx, addr, len, "the console ring",
 				    b->console, b->console_size);
 	return 0;
