@@ -893,23 +893,26 @@ int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
 	return rc;
 }
 
-int cl_board_find(struct cl_ctx *ctx, const char *name,
-		  const char *const *dirs, struct cl_board *out)
+int cl_board_locate(struct cl_ctx *ctx, const char *name,
+		    const char *const *dirs, char *path, size_t len)
 {
-	char path[4096], where[300];
+	char where[300];
 	size_t n, used = 0;
 	unsigned i, tried = 0;
-	int missing, rc, k;
+	int k;
 
-	if (!name || !out)
-		return cl_seterr(ctx, CL_E_USAGE, "cl_board_find: no %s",
-				 name ? "board" : "name");
-	memset(out, 0, sizeof(*out));
+	if (!name || !path || !len)
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_locate: no %s",
+				 name ? "buffer" : "name");
 	n = strlen(name);
 	if (strchr(name, '/') ||
-	    (n >= 6 && !strcmp(name + n - 6, ".board")))
-		return load(ctx, name, out, NULL);
-	if (!valid_name(name, sizeof(out->name)))
+	    (n >= 6 && !strcmp(name + n - 6, ".board"))) {
+		k = snprintf(path, len, "%s", name);
+		return k >= 0 && (size_t)k < len ? 0 :
+		       cl_seterr(ctx, CL_E_BOARD, "board path '%s' is too "
+				 "long", name);
+	}
+	if (!valid_name(name, CL_NAME_MAX))
 		return cl_seterr(ctx, CL_E_BOARD, "bad board name '%s' (want "
 				 BOARD_NAME_CHARS "+ or a path)", name);
 	where[0] = '\0';
@@ -917,14 +920,15 @@ int cl_board_find(struct cl_ctx *ctx, const char *name,
 	for (i = 0; dirs && dirs[i]; i++) {
 		if (!dirs[i][0])
 			continue;
-		k = snprintf(path, sizeof(path), "%s/%s.board", dirs[i], name);
-		if (k < 0 || (size_t)k >= sizeof(path))
+		k = snprintf(path, len, "%s/%s.board", dirs[i], name);
+		if (k < 0 || (size_t)k >= len)
 			return cl_seterr(ctx, CL_E_BOARD, "board directory "
 					 "'%s' has too long a name", dirs[i]);
-		missing = 0;
-		rc = load(ctx, path, out, &missing);
-		if (!missing)
-			return rc;
+		/* what read_board calls missing: anything else (a file we
+		 * may not read, a directory) is that file's error */
+		if (!access(path, F_OK) || (errno != ENOENT &&
+					    errno != ENOTDIR))
+			return 0;
 		if (used < sizeof(where)) {
 			k = snprintf(where + used, sizeof(where) - used, "%s%s",
 				     tried ? ", " : "", dirs[i]);
@@ -937,6 +941,19 @@ int cl_board_find(struct cl_ctx *ctx, const char *name,
 				 "board directories)", name);
 	return cl_seterr(ctx, CL_E_BOARD, "board '%s' not found (looked in "
 			 "%s)", name, where);
+}
+
+int cl_board_find(struct cl_ctx *ctx, const char *name,
+		  const char *const *dirs, struct cl_board *out)
+{
+	char path[4096];
+	int rc;
+
+	if (!out)
+		return cl_seterr(ctx, CL_E_USAGE, "cl_board_find: no board");
+	memset(out, 0, sizeof(*out));
+	rc = cl_board_locate(ctx, name, dirs, path, sizeof(path));
+	return rc ? rc : load(ctx, path, out, NULL);
 }
 
 uint64_t cl_board_ram_total(const struct cl_board *b)

@@ -201,11 +201,22 @@ int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
 /* Parse from memory; name is used in messages. */
 int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
 		   size_t len, struct cl_board *out);
-/* Find NAME (or a path) in dirs (NULL-terminated list) as NAME.board;
- * empty entries are skipped (no implicit current directory). */
+/* The file a board NAME (or a path: it holds a '/' or ends in .board)
+ * stands for: the first dirs[i]/NAME.board that exists (dirs is
+ * NULL-terminated; empty entries are skipped, no implicit current
+ * directory). Return: 0 with path filled, CL_E_BOARD (not found, a bad
+ * name, too long), CL_E_USAGE. */
+int cl_board_locate(struct cl_ctx *ctx, const char *name,
+		    const char *const *dirs, char *path, size_t len);
+/* cl_board_locate, then cl_board_load of what it found. */
 int cl_board_find(struct cl_ctx *ctx, const char *name,
 		  const char *const *dirs, struct cl_board *out);
 uint64_t cl_board_ram_total(const struct cl_board *b);
+/* The regular file path read whole (malloc'd into *out), 1 to max bytes.
+ * Return: 0; CL_E_FILE (cannot open or read, not a regular file, empty or
+ * larger than max) or CL_E_NOMEM, *out NULL. */
+int cl_read_file(struct cl_ctx *ctx, const char *path, uint64_t max,
+		 uint8_t **out, size_t *len);
 /* A number as boards and options write it: decimal or 0x hex, with an
  * optional K, M or G suffix (powers of 1024). Return: 0; -1 when s is not
  * a number, -2 when it overflows 64 bits. */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_board.c - cardload board lint FILE|NAME... */
 #include <string.h>
-#include <unistd.h>
 #include "cli.h"
 
 static const char usage[] =
@@ -21,7 +20,6 @@ static const char usage[] =
 
 struct lint {
 	struct cli *c;
-	const char *file;
 	unsigned nerr;
 };
 
@@ -35,37 +33,23 @@ static void on_error(void *arg, const char *msg)
 		json_str(&l->c->j, NULL, msg);
 }
 
-/* NAME on the board path: the first directory holding NAME.board. */
-static const char *resolve(const char *name, char *buf, size_t len)
-{
-	const char *const *dirs = cli_board_dirs();
-	size_t n = strlen(name);
-	unsigned i;
-
-	if (strchr(name, '/') || (n >= 6 && !strcmp(name + n - 6, ".board")))
-		return name;
-	for (i = 0; dirs[i]; i++) {
-		snprintf(buf, len, "%s/%s.board", dirs[i], name);
-		if (!access(buf, F_OK))
-			return buf;
-	}
-	return name; /* reported as missing by the lint itself */
-}
-
 static int lint_one(struct cli *c, const char *arg)
 {
-	char path[4096];
-	const char *file = resolve(arg, path, sizeof(path));
-	struct lint l = { c, file, 0 };
+	char file[4096];
+	struct lint l = { c, 0 };
 	struct cl_board b;
-	int rc;
+	int rc = cl_board_locate(c->ctx, arg, cli_board_dirs(), file,
+				 sizeof(file));
 
+	if (rc) /* not found: the name is all there is to show */
+		snprintf(file, sizeof(file), "%s", arg);
 	if (c->json) {
 		json_obj(&c->j, NULL);
 		json_str(&c->j, "file", file);
 		json_arr(&c->j, "errors");
 	}
-	rc = cl_board_lint(c->ctx, file, &b, on_error, &l);
+	if (!rc)
+		rc = cl_board_lint(c->ctx, file, &b, on_error, &l);
 	if (rc && !l.nerr)
 		on_error(&l, cl_errmsg(c->ctx));
 	if (c->json) {
