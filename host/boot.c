@@ -10,13 +10,9 @@
  * card (the platform DTB the ROM announced) is the only I/O, and it only
  * reads.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "cardboot.h"
 #include "internal.h"
 #include "release.h"
@@ -41,44 +37,6 @@ static int busy_add(struct cl_ctx *ctx, struct busy *b, uint64_t addr,
 	r->addr = addr;
 	r->size = size;
 	snprintf(r->name, sizeof(r->name), "%s%s", kind, what);
-	return 0;
-}
-
-/* A data file read whole, at most max bytes. */
-static int read_file(struct cl_ctx *ctx, const char *path, uint64_t max,
-		     uint8_t **out, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t got = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	*out = NULL;
-	if (fd < 0)
-		return cl_seterr(ctx, CL_E_FILE, "cannot open '%s': %s", path,
-				 strerror(errno));
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size ||
-	    (uint64_t)st.st_size > max) {
-		close(fd);
-		return cl_seterr(ctx, CL_E_FILE, "'%s' is not a regular file "
-				 "of 1 to %" PRIu64 " bytes", path, max);
-	}
-	buf = malloc((size_t)st.st_size);
-	while (buf && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (!buf || got != (size_t)st.st_size) {
-		free(buf);
-		return cl_seterr(ctx, buf ? CL_E_FILE : CL_E_NOMEM,
-				 "cannot read '%s'", path);
-	}
-	*out = buf;
-	*len = got;
 	return 0;
 }
 
@@ -317,7 +275,7 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	int rc;
 
 	for (i = 0; i < sp->nblob; i++) {
-		rc = read_file(ctx, sp->blob[i].path, max, &bt->owned[i], &len);
+		rc = cl_read_file(ctx, sp->blob[i].path, max, &bt->owned[i], &len);
 		if (!rc)
 			rc = place_data(ctx, bt, bz, sp->blob[i].name,
 					bt->owned[i], len, sp->blob[i].has_addr,
@@ -326,7 +284,7 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 			return rc;
 	}
 	if (sp->initrd) {
-		rc = read_file(ctx, sp->initrd, max, &bt->owned[i], &len);
+		rc = cl_read_file(ctx, sp->initrd, max, &bt->owned[i], &len);
 		if (!rc)
 			rc = place_data(ctx, bt, bz, "initrd", bt->owned[i],
 					len, false, 0, align);
@@ -339,7 +297,7 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	}
 	if (!sp->dtb && !sp->dtb_from_card)
 		return 0;
-	rc = sp->dtb ? read_file(ctx, sp->dtb, 2u << 20, &raw, &len) :
+	rc = sp->dtb ? cl_read_file(ctx, sp->dtb, 2u << 20, &raw, &len) :
 		       card_dtb(ctx, bt, st, tp, &raw, &len);
 	ed.cmdline = sp->popts.cmdline;
 	ed.memory = b->dtb_memory ? b : NULL;

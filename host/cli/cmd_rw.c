@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "cli.h"
@@ -163,37 +162,6 @@ out:
 	return rc;
 }
 
-/* The whole of FILE, at most max bytes. */
-static int slurp(struct cli *c, const char *path, uint64_t max, uint8_t **out,
-		 size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	uint8_t *buf;
-
-	if (!f)
-		return cli_usage_error(c, "cannot open '%s': %s", path,
-				       strerror(errno));
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > max || !st.st_size) {
-		fclose(f);
-		return cli_usage_error(c, "'%s' is not a regular file of 1 to "
-				       "%" PRIu64 " bytes (the board's RAM)",
-				       path, max);
-	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf || fread(buf, 1, (size_t)st.st_size, f) !=
-		    (size_t)st.st_size) {
-		fclose(f);
-		free(buf);
-		return cli_usage_error(c, "cannot read '%s'", path);
-	}
-	fclose(f);
-	*out = buf;
-	*len = (size_t)st.st_size;
-	return 0;
-}
-
 static int cmd_write(struct cli *c)
 {
 	unsigned flags = (c->force ? CL_WRITE_FORCE : 0) |
@@ -206,11 +174,13 @@ static int cmd_write(struct cli *c)
 
 	if (!rc)
 		rc = cli_load_board(c);
-	if (!rc)
-		rc = slurp(c, c->arg[1], cl_board_ram_total(&c->board), &buf,
-			   &len);
 	if (rc)
 		return rc;
+	/* a file the command line names: a usage error, as for -o FILE */
+	if (cl_read_file(c->ctx, c->arg[1], cl_board_ram_total(&c->board),
+			 &buf, &len))
+		return cli_usage_error(c, "%s",
+				       cl_errmsg(c->ctx));
 	/* checked against the board before the card is opened: a dry run
 	 * stops there, a real write checks again under the card's lock */
 	rc = cl_card_write_check(c->ctx, &c->board, addr, len, flags);
