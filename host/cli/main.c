@@ -77,28 +77,37 @@ static void usage(FILE *f)
 		"makes any command print one JSON object.\n%s", CLI_EXIT_CODES);
 }
 
+/* With --json, close the run's one object: its exit status and the error
+ * recorded, if any. */
+static int finish(struct cli *c, int rc)
+{
+	if (!c->json)
+		return rc;
+	cli_json_begin(c); /* a usage error may come first */
+	json_u64(&c->j, "exit", (uint64_t)rc);
+	if (rc) {
+		json_obj(&c->j, "error");
+		json_str(&c->j, "name", c->exit_code ? c->err_name :
+			 "CL_E_INTERNAL");
+		json_u64(&c->j, "exit", (uint64_t)rc);
+		json_str(&c->j, "message", c->exit_code ? c->err_msg :
+			 "failed");
+		json_end_obj(&c->j);
+	}
+	json_end_obj(&c->j);
+	json_done(&c->j);
+	return rc;
+}
+
 /* 'cardload foo' and 'cardload --foo': one line, a hint, exit 2. */
-static int unknown(const char *what, bool json)
+static int unknown(struct cli *c, const char *what)
 {
 	fprintf(stderr, "cardload: unknown command '%s' (see 'cardload "
 		"--help')\n", cli_safe(what));
-	if (json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_obj(&j, NULL);
-		json_u64(&j, "schema", CLI_JSON_SCHEMA);
-		json_null(&j, "command");
-		json_u64(&j, "exit", CL_EXIT_USAGE);
-		json_obj(&j, "error");
-		json_str(&j, "name", "CL_E_USAGE");
-		json_u64(&j, "exit", CL_EXIT_USAGE);
-		json_str(&j, "message", "unknown command");
-		json_end_obj(&j);
-		json_end_obj(&j);
-		json_done(&j);
-	}
-	return CL_EXIT_USAGE;
+	snprintf(c->err_name, sizeof(c->err_name), "CL_E_USAGE");
+	snprintf(c->err_msg, sizeof(c->err_msg), "unknown command");
+	c->exit_code = CL_EXIT_USAGE;
+	return finish(c, CL_EXIT_USAGE);
 }
 
 static int run(struct cli *c, int argc, char **argv)
@@ -119,12 +128,9 @@ static int run(struct cli *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
-	bool json = false;
 	unsigned i;
 	int rc, k;
 
-	for (k = 1; k < argc; k++)
-		json |= !strcmp(argv[k], "--json");
 	if (argc < 2) {
 		usage(stderr);
 		return CL_EXIT_USAGE;
@@ -139,8 +145,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCMDS; i++)
 		if (!strcmp(argv[1], cmds[i]->name))
 			break;
-	if (i == NCMDS)
-		return unknown(argv[1], json);
+	if (i == NCMDS) { /* --json anywhere: the error as JSON too */
+		for (k = 1; k < argc; k++)
+			c.json |= !strcmp(argv[k], "--json");
+		return unknown(&c, argv[1]);
+	}
 	c.cmd = cmds[i];
 	c.name = cmds[i]->name;
 	c.ctx = cl_ctx_new();
@@ -150,22 +159,7 @@ int main(int argc, char **argv)
 	}
 	cl_set_log(c.ctx, cli_on_log, &c);
 	catch_signals(c.ctx);
-	rc = run(&c, argc - 1, argv + 1);
-	if (c.json) {
-		cli_json_begin(&c); /* a usage error may come first */
-		json_u64(&c.j, "exit", (uint64_t)rc);
-		if (rc) {
-			json_obj(&c.j, "error");
-			json_str(&c.j, "name", c.exit_code ? c.err_name :
-				 "CL_E_INTERNAL");
-			json_u64(&c.j, "exit", (uint64_t)rc);
-			json_str(&c.j, "message", c.exit_code ? c.err_msg :
-				 "failed");
-			json_end_obj(&c.j);
-		}
-		json_end_obj(&c.j);
-		json_done(&c.j);
-	}
+	rc = finish(&c, run(&c, argc - 1, argv + 1));
 	cl_ctx_free(c.ctx);
 	free(c.recipe_argv);
 	free(c.recipe_store);

@@ -563,5 +563,8 @@ void cli_json_begin(struct cli *c)
 	json_init(&c->j, stdout);
 	json_obj(&c->j, NULL);
 	json_u64(&c->j, "schema", CLI_JSON_SCHEMA);
-	json_str(&c->j, "command", c->name);
+	if (c->name)
+		json_str(&c->j, "command", c->name);
+	else
+		json_null(&c->j, "command"); /* an unknown command */
 }
