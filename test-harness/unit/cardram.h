@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "cardboot.h"
 #include "cardload.h"
 
 #define RAM 0x80000000u
@@ -80,6 +81,19 @@ static void ram_put_le(uint64_t card, unsigned n, uint64_t v)
 {
 	for (unsigned i = 0; i < n; i++)
 		ram[card - RAM + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* What the card ROM posts in the mailbox at mb before it spins: magic,
+ * version, hart id, platform DTB, then READY. */
+__attribute__((unused))
+static void cardram_rom_ready(uint64_t mb, uint64_t hartid,
+			      uint64_t platform_dtb)
+{
+	ram_put_le(mb + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
+	ram_put_le(mb + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
+	ram_put_le(mb + CARDBOOT_MB_HARTID_OFF, 8, hartid);
+	ram_put_le(mb + CARDBOOT_MB_PLATFORM_DTB_OFF, 8, platform_dtb);
+	ram_put_le(mb + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
 }
 
 #endif /* CL_CARDRAM_H */

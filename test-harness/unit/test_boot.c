@@ -281,9 +281,7 @@ static void fresh_ram(void)
 {
 	cardram_new();
 	memset(ram, 0xee, MB - RAM);
-	ram_put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
-	ram_put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
-	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
+	cardram_rom_ready(MB, 0, 0);
 }
 
 static void spec_init(struct cl_boot_spec *sp, const struct cl_board *b,
@@ -1075,11 +1073,7 @@ static void test_dtb_variants(void)
 /* The ROM announces itself in the mailbox. */
 static void announce(uint64_t hartid, uint64_t platform_dtb)
 {
-	ram_put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
-	ram_put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
-	ram_put_le(MB + CARDBOOT_MB_HARTID_OFF, 8, hartid);
-	ram_put_le(MB + CARDBOOT_MB_PLATFORM_DTB_OFF, 8, platform_dtb);
-	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
+	cardram_rom_ready(MB, hartid, platform_dtb);
 }
 
 #define PDTB (RAM + 0x380000)

@@ -40,9 +40,7 @@ static void make_card(void)
 	cardram_new();
 	for (i = 0; i < RAM_SIZE - 0x2000; i++)
 		ram[i] = (uint8_t)(i * 7 + 3);
-	ram_put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
-	ram_put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
-	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
+	cardram_rom_ready(MB, 0, 0);
 }
 
 static struct cl_tp *open_card(const struct cl_board *b, const char *fk,

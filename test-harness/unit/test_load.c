@@ -22,11 +22,7 @@ static struct cl_board board;
  * platform DTB, then READY. */
 static void rom_announce(void)
 {
-	ram_put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
-	ram_put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
-	ram_put_le(MB + CARDBOOT_MB_HARTID_OFF, 8, 0);
-	ram_put_le(MB + CARDBOOT_MB_PLATFORM_DTB_OFF, 8, RAM + 0x300000);
-	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
+	cardram_rom_ready(MB, 0, RAM + 0x300000);
 }
 
 /* The card's RAM file, sparse, or filled with 0xff below the mailbox; its

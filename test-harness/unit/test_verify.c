@@ -176,10 +176,7 @@ static void fresh_card(void)
 {
 	cardram_new();
 	memset(ram, 0xee, MB - RAM);
-	ram_put_le(MB + CARDBOOT_MB_MAGIC_OFF, 4, CARDBOOT_MB_MAGIC);
-	ram_put_le(MB + CARDBOOT_MB_VERSION_OFF, 4, CARDBOOT_MB_VERSION);
-	ram_put_le(MB + CARDBOOT_MB_PLATFORM_DTB_OFF, 8, PLATFORM_DTB);
-	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, CARDBOOT_READY);
+	cardram_rom_ready(MB, 0, PLATFORM_DTB);
 }
 
 static struct cl_tp *open_tp(const char *fk, const char *fv)
