@@ -18,6 +18,7 @@
 #include <string.h>
 #include "cardboot.h"
 #include "internal.h"
+#include "load.h"
 #include "release.h"
 #include "transport.h"
 
@@ -297,29 +298,20 @@ int cl_card_write(struct cl_ctx *ctx, const struct cl_board *board,
 		  struct cl_tp *tp, uint64_t addr, const void *buf, size_t len,
 		  unsigned flags)
 {
-	uint8_t *got = NULL;
-	int64_t bad = -1;
+	struct cl_put put = { 0 };
+	uint8_t got = 0;
 	int rc = cl_card_write_check(ctx, board, addr, len, flags);
 
 	if (!rc && !(flags & CL_WRITE_NO_HOLD))
 		rc = cl_hold(ctx, board, tp);
 	if (!rc)
-		rc = cl_tp_write(tp, addr, buf, len);
-	if (!rc)
-		rc = cl_tp_flush(tp);
-	if (!rc && !(got = malloc(len < CL_VERIFY_CHUNK ? len :
-						       CL_VERIFY_CHUNK)))
-		rc = cl_seterr(ctx, CL_E_NOMEM, "out of memory");
-	if (!rc)
-		rc = cl_read_compare(ctx, tp, addr, buf, len, got, &bad);
-	if (!rc && bad >= 0)
-		rc = cl_seterr(ctx, CL_E_VERIFY, "write [0x%" PRIx64 ", 0x%"
-			       PRIx64 ") reads back differently, first "
-			       "difference at 0x%" PRIx64 " (wrote 0x%02x, "
-			       "read 0x%02x)", addr, addr + len,
-			       addr + (uint64_t)bad,
-			       ((const uint8_t *)buf)[bad],
-			       got[(uint64_t)bad % CL_VERIFY_CHUNK]);
-	free(got);
-	return rc;
+		rc = cl_put(ctx, tp, addr, buf, len, &put);
+	if (rc != CL_E_VERIFY)
+		return rc;
+	cl_tp_read(tp, addr + (uint64_t)put.bad, &got, 1);
+	return cl_seterr(ctx, CL_E_VERIFY, "write [0x%" PRIx64 ", 0x%" PRIx64
+			 ") reads back differently, first difference at 0x%"
+			 PRIx64 " (wrote 0x%02x, read 0x%02x)", addr,
+			 addr + len, addr + (uint64_t)put.bad,
+			 ((const uint8_t *)buf)[put.bad], got);
 }

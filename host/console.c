@@ -12,6 +12,7 @@
 #include <time.h>
 #include "cardboot.h"
 #include "internal.h"
+#include "load.h"
 #include "release.h"
 #include "transport.h"
 
@@ -23,21 +24,12 @@ static uint32_t size_of(const struct cl_board *b)
 int cl_console_init(struct cl_ctx *ctx, const struct cl_board *b,
 		    struct cl_tp *tp)
 {
-	uint8_t hdr[CARDBOOT_CONSOLE_DATA_OFF] = { 0 }, got[sizeof(hdr)];
-	int rc;
+	uint8_t hdr[CARDBOOT_CONSOLE_DATA_OFF] = { 0 };
+	struct cl_put put = { .what = "console ring header" };
 
 	cl_put_word(hdr + CARDBOOT_CONSOLE_MAGIC_OFF, 4, 1, CARDBOOT_CONSOLE_MAGIC);
 	cl_put_word(hdr + CARDBOOT_CONSOLE_SIZE_OFF, 4, 1, size_of(b));
-	rc = cl_tp_write(tp, b->console, hdr, sizeof(hdr));
-	if (!rc)
-		rc = cl_tp_flush(tp);
-	if (!rc)
-		rc = cl_tp_read(tp, b->console, got, sizeof(got));
-	if (!rc && memcmp(got, hdr, sizeof(hdr)))
-		rc = cl_seterr(ctx, CL_E_VERIFY, "console ring header at 0x%"
-			       PRIx64 " reads back differently; card left "
-			       "held", b->console);
-	return rc;
+	return cl_put(ctx, tp, b->console, hdr, sizeof(hdr), &put);
 }
 
 /* The ring's head count, once its header is checked. */

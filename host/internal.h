@@ -87,55 +87,6 @@ int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 		    const char *name, const struct cl_decomp *d,
 		    const struct cl_image_opts *opts);
 
-/* load.c, load_stream.c: pieces shared by whole and streamed loads. */
-#define CL_VERIFY_CHUNK ((size_t)1 << 20) /* read-back buffer */
-struct cl_plan_seg;
-struct cl_tp;
-bool cl_params_in_seg(const struct cl_plan *p, const struct cl_plan_seg *s,
-		      uint64_t *lo, uint64_t *hi);
-void cl_digest_part(const struct cl_plan *p, unsigned i, const uint8_t *d,
-		    uint64_t a, uint64_t b, uint32_t *file_crc,
-		    uint32_t *img_crc);
-void cl_load_digests(const struct cl_plan *p, const uint32_t *file_crc,
-		     const uint32_t *img_crc, struct cl_load_result *res);
-/* Read card [addr, addr+len) back through buf (CL_VERIFY_CHUNK bytes) and
- * compare it with want (NULL: zeros); *bad is the offset of the first
- * difference, or -1. Errors: the transport's, or CL_E_INTR. */
-int cl_read_compare(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
-		    const uint8_t *want, uint64_t len, uint8_t *buf,
-		    int64_t *bad);
-int cl_verify_error(struct cl_ctx *ctx, struct cl_tp *tp,
-		    const struct cl_plan_seg *s, const uint32_t *want,
-		    uint64_t bad, uint8_t *buf);
-/* Host-side work before the card is touched: relocation and --set
- * patches in the file bytes of an image held whole (idempotent), res
- * zeroed with its seg_digest allocated. */
-int cl_load_prepare(struct cl_ctx *ctx, struct cl_plan *plan,
-		    struct cl_load_result *res);
-/* The parameter block of plan p as the loader writes it (block holds
- * sizeof(struct cardboot_params)): digest of the image, the platform DTB
- * if the ROM has announced it (read from the mailbox). */
-int cl_params_final(struct cl_ctx *ctx, const struct cl_plan *p,
-		    struct cl_tp *tp, uint32_t digest, uint8_t *block);
-/* Write, verify and digest an image held whole / a streamed image. With
- * v (cl_boot_verify), compare only: nothing is written or flushed;
- * every piece of file bytes (relocated and patched) and of bss goes to
- * cl_verify_part, and the digests are computed as for a load. */
-struct cl_verify;
-int cl_load_whole(struct cl_ctx *ctx, const struct cl_plan *plan,
-		  struct cl_tp *tp, const struct cl_load_opts *o,
-		  struct cl_load_result *res, struct cl_verify *v);
-int cl_load_streamed(struct cl_ctx *ctx, const struct cl_plan *plan,
-		     struct cl_tp *tp, const struct cl_load_opts *o,
-		     struct cl_load_result *res, struct cl_verify *v);
-/* verify.c: compare the card's [s->addr + off, +len) of plan p's segment
- * seg with want (NULL: bss, zeros), leaving out the bytes the loader
- * writes later (parameter blocks, command lines, --set in bss). Returns 0,
- * CL_E_VERIFY naming the first difference, or the transport's error. */
-int cl_verify_part(struct cl_verify *v, const struct cl_plan *p,
-		   unsigned seg, uint64_t off, const uint8_t *want,
-		   uint64_t len);
-
 /* shed.c: while a whole-buffer decoder fills out from in (a clean file
  * mapping), drop in's pages well behind it; NULL if it cannot help. */
 struct cl_shed;
@@ -199,5 +150,17 @@ struct cl_dtb_edit {
 int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 		 size_t inlen, const struct cl_dtb_edit *ed, void **out,
 		 size_t *outlen);
+
+/* TEMP (lead): until byteorder.h lands */
+static inline uint64_t img_get(const struct cl_image *img, const void *p,
+			       unsigned width)
+{
+	return cl_get_word(p, width, img->endian);
+}
+static inline void img_put(const struct cl_image *img, void *p,
+			   unsigned width, uint64_t v)
+{
+	cl_put_word(p, width, img->endian, v);
+}
 
 #endif /* CL_INTERNAL_H */

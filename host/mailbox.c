@@ -6,7 +6,7 @@
  * one. Stage: entry, arguments, argmask and STAGED. Release: GO, written
  * last, after a flush that orders everything before it.
  *
- * Every word written here is read back: a card must never be released with
+ * Every word written here is read back (cl_put): a card must never be released with
  * a corrupted entry or argument, nor be reported held or released when the
  * word that says so did not land. Ready: the ROM's magic, version and
  * READY words, which a release needs (card.c) unless the transport starts
@@ -16,6 +16,7 @@
 #include <string.h>
 #include "cardboot.h"
 #include "internal.h"
+#include "load.h"
 #include "transport.h"
 #include "release.h"
 
@@ -29,15 +30,18 @@ static uint64_t get_le(const uint8_t *p, unsigned width)
 	return cl_get_word(p, width, 1 /* ELFDATA2LSB */);
 }
 
-/* Read back len bytes at addr and compare with what was written. */
-static int check(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
-		 const uint8_t *want, size_t len, const char *what)
+/* Write a mailbox field and read it back (cl_put); a difference names
+ * the field with the value read and the value written. */
+static int put(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
+	       const uint8_t *want, size_t len, const char *what)
 {
-	uint8_t got[CARDBOOT_MB_SIZE];
-	int rc = cl_tp_read(tp, addr, got, len);
+	uint8_t got[CARDBOOT_MB_SIZE] = { 0 };
+	struct cl_put o = { 0 };
+	int rc = cl_put(ctx, tp, addr, want, len, &o);
 
-	if (rc || !memcmp(got, want, len))
+	if (rc != CL_E_VERIFY)
 		return rc;
+	cl_tp_read(tp, addr, got, len);
 	return cl_seterr(ctx, CL_E_VERIFY, "mailbox %s at 0x%" PRIx64 " reads "
 			 "back 0x%" PRIx64 ", wrote 0x%" PRIx64 "; card left "
 			 "held", what, addr, get_le(got, len > 8 ? 8 : len),
@@ -48,13 +52,9 @@ static int write_u32(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 		     uint32_t v, const char *what)
 {
 	uint8_t b[4];
-	int rc;
 
 	put_le(b, 4, v);
-	rc = cl_tp_write(tp, addr, b, sizeof(b));
-	if (!rc)
-		rc = cl_tp_flush(tp);
-	return rc ? rc : check(ctx, tp, addr, b, sizeof(b), what);
+	return put(ctx, tp, addr, b, sizeof(b), what);
 }
 
 int cl_mailbox_hold(struct cl_ctx *ctx, const struct cl_board *b,
@@ -90,26 +90,14 @@ int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
 		put_le(buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF + 8 * i,
 		       8, argmask >> i & 1 ? arg[i] : 0);
 	/* entry, argmask, arg[] first; STAGED after them */
-	rc = cl_tp_write(tp, b->mailbox + CARDBOOT_MB_ENTRY_OFF, buf, 8);
+	rc = put(ctx, tp, b->mailbox + CARDBOOT_MB_ENTRY_OFF, buf, 8, "entry");
 	if (!rc)
-		rc = cl_tp_write(tp, b->mailbox + CARDBOOT_MB_ARGMASK_OFF,
-				 buf + 8, 4);
+		rc = put(ctx, tp, b->mailbox + CARDBOOT_MB_ARGMASK_OFF, buf + 8,
+			 4, "argmask");
 	if (!rc)
-		rc = cl_tp_write(tp, b->mailbox + CARDBOOT_MB_ARG_OFF,
-				 buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF,
-				 8 * CARDBOOT_NARGS);
-	if (!rc)
-		rc = cl_tp_flush(tp);
-	if (!rc)
-		rc = check(ctx, tp, b->mailbox + CARDBOOT_MB_ENTRY_OFF, buf, 8,
-			   "entry");
-	if (!rc)
-		rc = check(ctx, tp, b->mailbox + CARDBOOT_MB_ARGMASK_OFF,
-			   buf + 8, 4, "argmask");
-	if (!rc)
-		rc = check(ctx, tp, b->mailbox + CARDBOOT_MB_ARG_OFF,
-			   buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF,
-			   8 * CARDBOOT_NARGS, "arguments");
+		rc = put(ctx, tp, b->mailbox + CARDBOOT_MB_ARG_OFF,
+			 buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF,
+			 8 * CARDBOOT_NARGS, "arguments");
 	if (!rc)
 		rc = write_u32(ctx, tp, b->mailbox + CARDBOOT_MB_STAGED_OFF,
 			       CARDBOOT_STAGED, "staged word");

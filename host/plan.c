@@ -712,18 +712,3 @@ void cl_plan_free(struct cl_plan *plan)
 	free(plan->patch);
 	free(plan);
 }
-
-void cl_plan_relocate(const struct cl_plan *plan, uint8_t *data)
-{
-	size_t i;
-
-	for (i = 0; i < plan->npatch; i++) {
-		const struct cl_patch *pt = &plan->patch[i];
-		uint64_t v = pt->value;
-
-		if (pt->add)
-			v += cl_get_word(data + pt->src, pt->width,
-					 plan->img->endian);
-		cl_put_word(data + pt->src, pt->width, plan->img->endian, v);
-	}
-}

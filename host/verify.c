@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* verify.c - does the card hold what a load would write? (cardload verify)
  *
- * The load pipeline runs in compare-only mode: load_whole.c and
- * load_stream.c walk each image's pieces as for a load (relocation and
+ * The load pipeline runs in compare-only mode: load_image.c walks each
+ * image's pieces as for a load (relocation and
  * --set patches applied, digests carried along) and hand every piece to
  * cl_verify_part instead of writing it. Then the data. What the loader
  * writes after both — --set patches outside the file bytes, the command
@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include "cardboot.h"
 #include "internal.h"
+#include "load.h"
 #include "release.h"
 #include "transport.h"
 
@@ -252,12 +253,9 @@ static int run(struct cl_verify *v, struct cl_boot *bt,
 	int rc = 0;
 
 	for (i = 0; i < bt->nimg && !rc; i++)
-		rc = cl_load_prepare(v->ctx, bt->plan[i], &res[i]);
+		rc = cl_load_result_init(v->ctx, bt->plan[i], &res[i]);
 	for (i = 0; i < bt->nimg && !rc; i++)
-		rc = bt->plan[i]->img->streamed ?
-		     cl_load_streamed(v->ctx, bt->plan[i], v->tp, &none,
-				      &res[i], v) :
-		     cl_load_whole(v->ctx, bt->plan[i], v->tp, &none, &res[i],
+		rc = cl_load_image(v->ctx, bt->plan[i], v->tp, &none, &res[i],
 				   v);
 	if (!rc)
 		rc = compare_data(v);
