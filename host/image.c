@@ -20,9 +20,6 @@
 #include "decompress.h"
 #include "internal.h"
 
-/* With no size cap (max_size 0) an image is still at most this large. */
-#define IMG_HARD_MAX (UINT64_C(4) << 30)
-
 /* Inputs smaller than this are not worth a thread that sheds their pages. */
 #define SHED_MIN ((size_t)4 << 20)
 
@@ -149,47 +146,6 @@ static int map_copy(struct cl_ctx *ctx, struct cl_image *img,
 	img->map_kind = IMG_MAP_ANON;
 	img->file_size = len;
 	return 0;
-}
-
-static uint64_t size_cap(const struct cl_image_opts *opts)
-{
-	return opts->max_size ? opts->max_size : IMG_HARD_MAX;
-}
-
-static unsigned ratio_of(const struct cl_image_opts *opts)
-{
-	return opts->max_ratio ? opts->max_ratio : CL_DEFAULT_MAX_RATIO;
-}
-
-uint64_t cl_image_cap(const struct cl_image_opts *opts, uint64_t in_size,
-		      bool compressed)
-{
-	uint64_t ratio_cap, cap = size_cap(opts);
-
-	if (!compressed)
-		return cap;
-	if (cl_mul_ovf(in_size, (uint64_t)ratio_of(opts), &ratio_cap))
-		ratio_cap = UINT64_MAX;
-	return ratio_cap < cap ? ratio_cap : cap;
-}
-
-int cl_image_cap_error(struct cl_ctx *ctx, const char *name,
-		       const struct cl_image_opts *opts, uint64_t in_size,
-		       bool compressed)
-{
-	const char *verb = compressed ? "decompresses to" : "is";
-
-	if (compressed && cl_image_cap(opts, in_size, true) < size_cap(opts))
-		return cl_seterr(ctx, CL_E_TOOBIG, "'%s' expands more than %u "
-				 "times (ratio cap); use --max-ratio", name,
-				 ratio_of(opts));
-	if (!opts->max_size)
-		return cl_seterr(ctx, CL_E_TOOBIG, "'%s' %s more than %" PRIu64
-				 " bytes (the limit without a size cap); use "
-				 "--max-size", name, verb, IMG_HARD_MAX);
-	return cl_seterr(ctx, CL_E_TOOBIG, "'%s' %s more than %" PRIu64
-			 " bytes (size cap); use --max-size", name, verb,
-			 opts->max_size);
 }
 
 /*
@@ -327,7 +283,7 @@ static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 		if (rc)
 			return rc;
 	} else {
-		if (img->map_size > size_cap(opts))
+		if (img->map_size > cl_image_cap(opts, 0, false))
 			return cl_image_cap_error(ctx, name, opts,
 						  img->file_size, false);
 		img->data = img->map;

@@ -73,7 +73,7 @@ void cl_elf_release(struct cl_image *img);
 uint64_t cl_seg_link_addr(const struct cl_image *img, const struct cl_seg *s,
 			  int use_vaddr);
 
-/* image.c: the cap on an image's size (compressed: also the ratio cap),
+/* caps.c: the cap on an image's size (compressed: also the ratio cap),
  * and the error naming whichever cap was hit. */
 uint64_t cl_image_cap(const struct cl_image_opts *opts, uint64_t in_size,
 		      bool compressed);

@@ -28,7 +28,6 @@
 #include "cardload.h"
 
 struct cl_tp;
-struct cl_verify;
 
 #define CL_VERIFY_CHUNK ((size_t)1 << 20) /* read-back buffer */
 
@@ -108,25 +107,23 @@ void cl_load_digests(const struct cl_plan *p, const uint32_t *file_crc,
 /* res zeroed, its seg_digest allocated. */
 int cl_load_result_init(struct cl_ctx *ctx, const struct cl_plan *plan,
 			struct cl_load_result *res);
-/* Write, verify and digest one image. With v (cl_boot_verify), compare
- * only: nothing is written or flushed; every piece of file bytes
- * (relocated and patched) and of bss goes to cl_verify_part, and the
- * digests are computed as for a load. */
+/* Compare only (cl_boot_verify): instead of being written, each piece of
+ * segment seg of plan p — file bytes at want, relocated and patched, or
+ * bss (want NULL) — goes here; [off, off+len) in segment offsets. */
+struct cl_compare {
+	int (*part)(void *arg, const struct cl_plan *p, unsigned seg,
+		    uint64_t off, const uint8_t *want, uint64_t len);
+	void *arg;
+};
+/* Write, verify and digest one image; with cmp, compare only: nothing is
+ * written or flushed, the digests are computed as for a load. */
 int cl_load_image(struct cl_ctx *ctx, const struct cl_plan *plan,
 		  struct cl_tp *tp, const struct cl_load_opts *o,
-		  struct cl_load_result *res, struct cl_verify *v);
+		  struct cl_load_result *res, const struct cl_compare *cmp);
 /* The parameter block of plan p as the loader writes it (block holds
  * sizeof(struct cardboot_params)): digest of the image, the platform DTB
  * if the ROM has announced it (read from the mailbox). */
 int cl_params_final(struct cl_ctx *ctx, const struct cl_plan *p,
 		    struct cl_tp *tp, uint32_t digest, uint8_t *block);
-
-/* verify.c: compare the card's [s->addr + off, +len) of plan p's segment
- * seg with want (NULL: bss, zeros), leaving out the bytes the loader
- * writes later (parameter blocks, command lines, --set in bss). Returns 0,
- * CL_E_VERIFY naming the first difference, or the transport's error. */
-int cl_verify_part(struct cl_verify *v, const struct cl_plan *p,
-		   unsigned seg, uint64_t off, const uint8_t *want,
-		   uint64_t len);
 
 #endif /* CL_LOAD_H */

@@ -19,7 +19,7 @@
  *   - a streamed chunk is gone at the next one, so its pieces are read
  *     back at once (cl_put).
  * cl_boot_verify runs the same loop to compare only (verify.c): nothing is
- * written, every piece goes to cl_verify_part.
+ * written, every piece goes to the caller's compare function.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -42,7 +42,7 @@ struct pipe {
 	struct cl_tp *tp;
 	const struct cl_load_opts *o;
 	struct cl_load_result *res;
-	struct cl_verify *v;	/* compare only (cl_boot_verify), or NULL */
+	const struct cl_compare *v; /* compare only (cl_boot_verify), or NULL */
 	uint32_t *file_crc, *img_crc;
 	uint8_t *buf;		/* read-back: inline, or the checker's */
 	uint64_t done, total;	/* progress */
@@ -145,8 +145,8 @@ static int piece(struct pipe *w, unsigned i, uint64_t off, const uint8_t *d,
 	if (d)
 		cl_digest_part(w->p, i, d, off, off + len, w->file_crc,
 			       w->img_crc);
-	if (w->v)	/* cl_verify_part reports its own progress */
-		return cl_verify_part(w->v, w->p, i, off, d, len);
+	if (w->v)	/* it reports its own progress */
+		return w->v->part(w->v->arg, w->p, i, off, d, len);
 	if (d) {
 		rc = cl_put(w->ctx, w->tp, s->addr + off, d, (size_t)len,
 			    &put);
@@ -260,7 +260,7 @@ static int run(struct pipe *w)
 
 int cl_load_image(struct cl_ctx *ctx, const struct cl_plan *plan,
 		  struct cl_tp *tp, const struct cl_load_opts *o,
-		  struct cl_load_result *res, struct cl_verify *v)
+		  struct cl_load_result *res, const struct cl_compare *v)
 {
 	unsigned nseg = plan->nseg ? plan->nseg : 1;
 	struct pipe w = { .ctx = ctx, .p = plan, .tp = tp, .o = o,

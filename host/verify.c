@@ -4,7 +4,7 @@
  * The load pipeline runs in compare-only mode: load_image.c walks each
  * image's pieces as for a load (relocation and
  * --set patches applied, digests carried along) and hand every piece to
- * cl_verify_part instead of writing it. Then the data. What the loader
+ * verify_part instead of writing it. Then the data. What the loader
  * writes after both — --set patches outside the file bytes, the command
  * line, the parameter block (which holds the digest, known only once every
  * segment has been seen) — is left out of those passes and compared last,
@@ -137,10 +137,14 @@ static unsigned image_index(const struct cl_verify *v, const struct cl_plan *p)
 	return i;
 }
 
-int cl_verify_part(struct cl_verify *v, const struct cl_plan *p,
-		   unsigned seg, uint64_t off, const uint8_t *want,
-		   uint64_t len)
+/* Compare the card's [s->addr + off, +len) of plan p's segment seg with
+ * want (NULL: bss, zeros), leaving out the bytes the loader writes later
+ * (parameter blocks, command lines, --set in bss). Returns 0, CL_E_VERIFY
+ * naming the first difference, or the transport's error. */
+static int verify_part(void *arg, const struct cl_plan *p, unsigned seg,
+		       uint64_t off, const uint8_t *want, uint64_t len)
 {
+	struct cl_verify *v = arg;
 	const struct cl_plan_seg *s = &p->seg[seg];
 	char what[64];
 
@@ -249,6 +253,7 @@ static int run(struct cl_verify *v, struct cl_boot *bt,
 	       struct cl_load_result *res)
 {
 	static const struct cl_load_opts none;
+	const struct cl_compare cmp = { verify_part, v };
 	unsigned i;
 	int rc = 0;
 
@@ -256,7 +261,7 @@ static int run(struct cl_verify *v, struct cl_boot *bt,
 		rc = cl_load_result_init(v->ctx, bt->plan[i], &res[i]);
 	for (i = 0; i < bt->nimg && !rc; i++)
 		rc = cl_load_image(v->ctx, bt->plan[i], v->tp, &none, &res[i],
-				   v);
+				   &cmp);
 	if (!rc)
 		rc = compare_data(v);
 	for (i = 0; i < bt->nimg && !rc; i++)
