@@ -6,7 +6,7 @@
  * tables: elf_need.c) is copied into a sparse reservation as large as the
  * image, which becomes img->data, so elf.c, reloc.c and symbols.c work on it
  * unchanged; every other page of it stays untouched and costs nothing.
- * Segment bytes are streamed once more at load time (load_stream.c).
+ * Segment bytes are streamed once more at load time (source.c).
  *
  * A range learned while the stream is already past it (the dynamic section
  * names relocation tables that precede it) needs another pass; a few passes
