@@ -13,6 +13,7 @@
 #include <string.h>
 #include "cardload.h"
 #include "elfgen.h"
+#include "load.h"
 #include "tap.h"
 
 static struct cl_ctx *ctx;
@@ -600,6 +601,30 @@ struct expect {
 	uint64_t va, want;
 };
 
+/* The load's patcher, fed the original bytes in chunks of step bytes (a
+ * word may straddle two chunks), makes the same bytes as the whole-image
+ * relocation: one patcher for whole and streamed loads. */
+static bool chunked_same(const struct cl_plan *plan, const uint8_t *orig,
+			 size_t len, const uint8_t *want, size_t step)
+{
+	struct cl_patcher *pt;
+	uint8_t *copy = malloc(len);
+	size_t pos, n;
+	bool same;
+
+	if (!copy || cl_patcher_new(ctx, plan, &pt))
+		abort(); /* out of memory: a broken test */
+	memcpy(copy, orig, len);
+	for (pos = 0; pos < len; pos += n) {
+		n = len - pos < step ? len - pos : step;
+		cl_patch_chunk(pt, copy + pos, pos, n);
+	}
+	same = !memcmp(copy, want, len);
+	cl_patcher_free(pt);
+	free(copy);
+	return same;
+}
+
 /* Place r at base (auto when !has_base), relocate, and check that exactly
  * the expected words changed, to the expected values. */
 static void reloc_check(const char *name, const struct arch *a,
@@ -659,6 +684,9 @@ static void reloc_check(const char *name, const struct arch *a,
 	cl_plan_relocate(plan, img->data);
 	ok(!memcmp(img->data, want, len), "%s %s: relocating twice is the "
 	   "same", a->name, name);
+	for (i = 1; i <= 4097; i = i * 3 + 2)
+		ok(chunked_same(plan, buf, len, want, i), "%s %s: patched in "
+		   "%u-byte chunks, the same bytes", a->name, name, i);
 	free(want);
 	cl_plan_free(plan);
 	cl_image_free(img);
