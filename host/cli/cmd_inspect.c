@@ -40,12 +40,18 @@ static void json_dyn(struct json *j, const struct cl_image *img)
 {
 	const struct cl_dyninfo *d = &img->dyn;
 
+	const struct {
+		const char *key;
+		uint64_t bytes;
+	} tab[] = { { "rela_bytes", d->relasz }, { "rel_bytes", d->relsz },
+		    { "relr_bytes", d->relrsz },
+		    { "jmprel_bytes", d->pltrelsz } };
+	unsigned i;
+
 	json_obj(j, "dynamic");
 	json_bool(j, "present", d->present);
-	json_u64(j, "rela_bytes", d->relasz);
-	json_u64(j, "rel_bytes", d->relsz);
-	json_u64(j, "relr_bytes", d->relrsz);
-	json_u64(j, "jmprel_bytes", d->pltrelsz);
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		json_u64(j, tab[i].key, tab[i].bytes);
 	json_end_obj(j);
 }
 

@@ -127,10 +127,24 @@ void report_result(const struct cl_plan *p, const struct cl_load_result *r,
 			"started\n");
 }
 
+/* A segment's object, opened with the keys the image's and the plan's
+ * segments share; the caller adds its own and closes it. */
+static void json_seg(struct json *j, unsigned phidx, uint64_t filesz,
+		     uint64_t memsz, uint32_t flags)
+{
+	char fl[4];
+
+	flags_str(flags, fl);
+	json_obj(j, NULL);
+	json_u64(j, "phidx", phidx);
+	json_u64(j, "filesz", filesz);
+	json_u64(j, "memsz", memsz);
+	json_str(j, "flags", fl);
+}
+
 void json_image(struct json *j, const struct cl_image *img)
 {
 	unsigned i;
-	char fl[4];
 
 	json_obj(j, "image");
 	json_str(j, "path", img->path);
@@ -168,16 +182,11 @@ void json_image(struct json *j, const struct cl_image *img)
 		for (i = 0; i < img->nseg; i++) {
 			const struct cl_seg *s = &img->seg[i];
 
-			flags_str(s->flags, fl);
-			json_obj(j, NULL);
-			json_u64(j, "phidx", s->phidx);
+			json_seg(j, s->phidx, s->filesz, s->memsz, s->flags);
 			json_hex(j, "offset", s->offset);
 			json_hex(j, "vaddr", s->vaddr);
 			json_hex(j, "paddr", s->paddr);
-			json_u64(j, "filesz", s->filesz);
-			json_u64(j, "memsz", s->memsz);
 			json_hex(j, "align", s->align);
-			json_str(j, "flags", fl);
 			json_end_obj(j);
 		}
 		json_end_arr(j);
@@ -204,7 +213,6 @@ void json_args(struct json *j, const char *key, uint32_t mask,
 void json_plan(struct json *j, const struct cl_plan *p)
 {
 	unsigned i;
-	char fl[4];
 
 	json_obj(j, "plan");
 	json_str(j, "board", p->board->name);
@@ -219,15 +227,10 @@ void json_plan(struct json *j, const struct cl_plan *p)
 	for (i = 0; i < p->nseg; i++) {
 		const struct cl_plan_seg *s = &p->seg[i];
 
-		flags_str(s->flags, fl);
-		json_obj(j, NULL);
-		json_u64(j, "phidx", s->phidx);
+		json_seg(j, s->phidx, s->filesz, s->memsz, s->flags);
 		json_hex(j, "addr", s->addr);
-		json_u64(j, "filesz", s->filesz);
-		json_u64(j, "memsz", s->memsz);
 		json_str(j, "window", p->board->win[s->win].name);
 		json_hex(j, "window_offset", s->win_off);
-		json_str(j, "flags", fl);
 		json_end_obj(j);
 	}
 	json_end_arr(j);
