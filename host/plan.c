@@ -722,8 +722,7 @@ void cl_plan_relocate(const struct cl_plan *plan, uint8_t *data)
 		uint64_t v = pt->value;
 
 		if (pt->add)
-			v += cl_get_word(data + pt->src, pt->width,
-					 plan->img->endian);
-		cl_put_word(data + pt->src, pt->width, plan->img->endian, v);
+			v += img_get(plan->img, data + pt->src, pt->width);
+		img_put(plan->img, data + pt->src, pt->width, v);
 	}
 }
