@@ -249,8 +249,9 @@ static const struct cl_tp_ops fault_ops = {
 		{ .key = "fault.corrupt-at", .arg = "ADDR",
 		  .help = "flip a bit of the byte at ADDR (tests)" },
 		{ .key = "fault.fail", .arg = "HOOK:K[:always]",
-		  .help = "fail the K-th call of HOOK (write, read, fill, flush, "
-			  "hold, release), once or from then on (tests)" },
+		  .help = "fail the K-th call of HOOK (write, read, fill, "
+			  "flush, hold, release), once or from then on "
+			  "(tests)" },
 		{ .key = "fault.ones", .arg = "K",
 		  .help = "reads from the K-th on return all ones (tests)" },
 		{ .key = "fault.delay", .arg = "MS",
