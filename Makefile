@@ -55,6 +55,12 @@ BIN     := $(O)/cardload
 
 UNIT_SRC := $(wildcard test-harness/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
+# The fault-injecting transport wrapper (-O fault.*) is a test build only:
+# linked into the unit tests and into $(FAULT_BIN), the command the e2e
+# fault tests run (beside $(BIN), so it finds the same boards/), never
+# into $(LIB) or $(BIN); `all` and `install` leave it out.
+FAULT_OBJ := $(O)/test-harness/fault/fault.o
+FAULT_BIN := $(O)/cardload-fault
 
 .PHONY: all deps check demo bench install clean payloads unit-tests card
 all: $(BIN)
@@ -72,13 +78,19 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
 
-$(O)/tests/%: test-harness/unit/%.c $(wildcard test-harness/unit/*.h) $(LIB)
+$(O)/tests/%: test-harness/unit/%.c $(wildcard test-harness/unit/*.h) \
+		$(FAULT_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST-CC $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itest-harness/unit -o $@ $< \
-		$(LIB) $(LDLIBS)
+		$(FAULT_OBJ) $(LIB) $(LDLIBS)
 
-unit-tests: $(UNIT_BIN)
+$(FAULT_BIN): $(CLI_OBJ) $(FAULT_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(FAULT_OBJ) $(LIB) $(LDLIBS)
+
+unit-tests: $(UNIT_BIN) $(FAULT_BIN)
 
 # Test payloads: built from source for riscv64 and aarch64 with clang/lld.
 payloads: $(BIN)

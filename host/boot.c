@@ -127,8 +127,8 @@ static int card_dtb(struct cl_ctx *ctx, struct cl_boot *bt,
 	if (rc)
 		return cl_seterr(ctx, rc, "platform DTB at 0x%" PRIx64 ": %s",
 				 addr, cl_errmsg(ctx));
-	size = (uint32_t)hdr[4] << 24 | hdr[5] << 16 | hdr[6] << 8 | hdr[7];
-	if (cl_get_word(hdr, 4, 2) != 0xd00dfeed || size < 40 ||
+	size = be32_get(hdr + 4);
+	if (be32_get(hdr) != 0xd00dfeed || size < 40 ||
 	    size > (2u << 20) || cl_window_find(b, addr, size, NULL) < 0)
 		return cl_seterr(ctx, CL_E_FORMAT, "no device tree at 0x%" PRIx64
 				 " on the card (magic or size %u wrong)",

@@ -88,6 +88,9 @@ void cl_set_progress(struct cl_ctx *ctx, cl_progress_fn fn, void *arg);
 /* From a signal handler: make the load in progress stop at its next step
  * with CL_E_INTR, before anything releases the card. */
 void cl_interrupt(struct cl_ctx *ctx);
+/* Monotonic milliseconds (CLOCK_MONOTONIC), for timings.
+ * Return: milliseconds since an arbitrary fixed point. */
+double cl_now_ms(void);
 
 /* ---- boards ------------------------------------------------------------ */
 
@@ -447,6 +450,11 @@ int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
 	    const struct cl_param *params, unsigned nparams,
 	    struct cl_tp **out);
 void cl_close(struct cl_tp *tp);
+/* What -O takes: under each transport's name (and each registered
+ * wrapper's, see transports/transport.h), a line per option,
+ * "  KEY=VALUE  what it does (default D)", from the backends' tables.
+ * Return: nothing; buf is NUL-terminated, cut short if len is too small. */
+void cl_tp_help(char *buf, size_t len);
 
 struct cl_load_opts {
 	bool no_start;           /* load, verify and stage; do not release */

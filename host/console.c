@@ -27,8 +27,8 @@ int cl_console_init(struct cl_ctx *ctx, const struct cl_board *b,
 	uint8_t hdr[CARDBOOT_CONSOLE_DATA_OFF] = { 0 };
 	struct cl_put put = { .what = "console ring header" };
 
-	cl_put_word(hdr + CARDBOOT_CONSOLE_MAGIC_OFF, 4, 1, CARDBOOT_CONSOLE_MAGIC);
-	cl_put_word(hdr + CARDBOOT_CONSOLE_SIZE_OFF, 4, 1, size_of(b));
+	le32_put(hdr + CARDBOOT_CONSOLE_MAGIC_OFF, CARDBOOT_CONSOLE_MAGIC);
+	le32_put(hdr + CARDBOOT_CONSOLE_SIZE_OFF, size_of(b));
 	return cl_put(ctx, tp, b->console, hdr, sizeof(hdr), &put);
 }
 
@@ -45,12 +45,12 @@ static int ring_head(struct cl_ctx *ctx, const struct cl_board *b,
 	rc = cl_tp_read(tp, b->console, hdr, sizeof(hdr));
 	if (rc)
 		return rc;
-	if (cl_get_word(hdr + CARDBOOT_CONSOLE_MAGIC_OFF, 4, 1) !=
+	if (le32_get(hdr + CARDBOOT_CONSOLE_MAGIC_OFF) !=
 	    CARDBOOT_CONSOLE_MAGIC ||
-	    cl_get_word(hdr + CARDBOOT_CONSOLE_SIZE_OFF, 4, 1) != size_of(b))
+	    le32_get(hdr + CARDBOOT_CONSOLE_SIZE_OFF) != size_of(b))
 		return cl_seterr(ctx, CL_E_STATE, "no console ring at 0x%" PRIx64
 				 " (not initialised by a load)", b->console);
-	*head = (uint32_t)cl_get_word(hdr + CARDBOOT_CONSOLE_HEAD_OFF, 4, 1);
+	*head = le32_get(hdr + CARDBOOT_CONSOLE_HEAD_OFF);
 	return 0;
 }
 

@@ -182,8 +182,7 @@ static uint64_t gzip_size_hint(const uint8_t *in, size_t in_len)
 
 	if (in_len < 18)
 		return 0;
-	return (uint64_t)t[0] | (uint64_t)t[1] << 8 | (uint64_t)t[2] << 16 |
-	       (uint64_t)t[3] << 24;
+	return le32_get(t);
 }
 
 struct gz_stream {

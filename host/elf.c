@@ -16,30 +16,6 @@
 
 #define MAX_ALIGN (1ull << 30) /* larger p_align values are refused */
 
-uint64_t cl_get_word(const uint8_t *p, unsigned width, int endian)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < width; i++) {
-		unsigned k = endian == ELFDATA2MSB ? i : width - 1 - i;
-
-		v = v << 8 | p[k];
-	}
-	return v;
-}
-
-void cl_put_word(uint8_t *p, unsigned width, int endian, uint64_t v)
-{
-	unsigned i;
-
-	for (i = 0; i < width; i++) {
-		unsigned k = endian == ELFDATA2MSB ? width - 1 - i : i;
-
-		p[k] = (uint8_t)(v >> (8 * i));
-	}
-}
-
 uint64_t cl_seg_link_addr(const struct cl_image *img, const struct cl_seg *s,
 			  int use_vaddr)
 {
@@ -54,31 +30,37 @@ struct rawhdr {
 	size_t ehsize, shoff_at, shnum_at, shstrndx_at;
 };
 
-static void read_rawhdr(const uint8_t *d, int cls, int end, struct rawhdr *h)
+/* A header word before img->endian is set: big-endian when be. */
+static uint64_t hdr_get(const uint8_t *p, unsigned width, bool be)
+{
+	return be ? be_get(p, width) : le_get(p, width);
+}
+
+static void read_rawhdr(const uint8_t *d, int cls, bool be, struct rawhdr *h)
 {
 	size_t a = cls == ELFCLASS64 ? 8 : 4; /* width of e_entry etc. */
 
 	h->w = (unsigned)a;
 	h->ehsize = cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	/* e_ident[16] e_type e_machine e_version e_entry e_phoff e_shoff */
-	h->phoff = cl_get_word(d + 24 + a, a, end);
+	h->phoff = hdr_get(d + 24 + a, a, be);
 	h->shoff_at = 24 + 2 * a;
-	h->shoff = cl_get_word(d + h->shoff_at, a, end);
+	h->shoff = hdr_get(d + h->shoff_at, a, be);
 	/* e_flags(4) e_ehsize(2) e_phentsize e_phnum e_shentsize e_shnum
 	 * e_shstrndx */
-	h->phentsize = cl_get_word(d + 24 + 3 * a + 6, 2, end);
-	h->phnum = cl_get_word(d + 24 + 3 * a + 8, 2, end);
-	h->shentsize = cl_get_word(d + 24 + 3 * a + 10, 2, end);
+	h->phentsize = hdr_get(d + 24 + 3 * a + 6, 2, be);
+	h->phnum = hdr_get(d + 24 + 3 * a + 8, 2, be);
+	h->shentsize = hdr_get(d + 24 + 3 * a + 10, 2, be);
 	h->shnum_at = 24 + 3 * a + 12;
-	h->shnum = cl_get_word(d + h->shnum_at, 2, end);
+	h->shnum = hdr_get(d + h->shnum_at, 2, be);
 	h->shstrndx_at = 24 + 3 * a + 14;
-	h->shstrndx = cl_get_word(d + h->shstrndx_at, 2, end);
+	h->shstrndx = hdr_get(d + h->shstrndx_at, 2, be);
 }
 
 /* A section header table libelf would choke on is dropped from our private
  * copy, since loading never needs it; PN_XNUM images do need section 0. */
 static int check_shdrs(struct cl_ctx *ctx, struct cl_image *img,
-		       const struct rawhdr *h, int cls, int end)
+		       const struct rawhdr *h, int cls, bool be)
 {
 	size_t shsz = cls == ELFCLASS64 ? sizeof(Elf64_Shdr) :
 					  sizeof(Elf32_Shdr);
@@ -94,8 +76,8 @@ static int check_shdrs(struct cl_ctx *ctx, struct cl_image *img,
 	else if (h->shoff > img->size || img->size - h->shoff < shsz)
 		why = "table outside the file";
 	if (!why && count == 0) /* real count lives in section 0's sh_size */
-		count = cl_get_word(img->data + h->shoff +
-				    (cls == ELFCLASS64 ? 32 : 20), h->w, end);
+		count = hdr_get(img->data + h->shoff +
+				(cls == ELFCLASS64 ? 32 : 20), h->w, be);
 	if (!why && (cl_mul_ovf(count, (uint64_t)shsz, &bytes) ||
 		     cl_add_ovf(h->shoff, bytes, &tabend) ||
 		     tabend > img->size))
@@ -108,9 +90,10 @@ static int check_shdrs(struct cl_ctx *ctx, struct cl_image *img,
 				 "0 is unusable (%s)", img->path, why);
 	cl_log(ctx, CL_LOG_WARN, "'%s': ignoring section headers (%s)",
 	       img->path, why);
-	cl_put_word(img->data + h->shoff_at, h->w, end, 0);
-	cl_put_word(img->data + h->shnum_at, 2, end, 0);
-	cl_put_word(img->data + h->shstrndx_at, 2, end, 0);
+	/* zeros: the same bytes in either order */
+	memset(img->data + h->shoff_at, 0, h->w);
+	memset(img->data + h->shnum_at, 0, 2);
+	memset(img->data + h->shstrndx_at, 0, 2);
 	return 0;
 }
 
@@ -161,7 +144,7 @@ static int cardload_note(struct cl_ctx *ctx, struct cl_image *img,
 		if (nh->n_descsz != 4 || img->has_abi)
 			break;
 		img->has_abi = true;
-		img->abi = (uint32_t)cl_get_word(desc, 4, img->endian);
+		img->abi = (uint32_t)img_get(img, desc, 4);
 		return 0;
 	case CARDBOOT_NOTE_PARAMS:
 		if (nh->n_descsz != 8 || img->has_params)
@@ -169,15 +152,15 @@ static int cardload_note(struct cl_ctx *ctx, struct cl_image *img,
 		img->has_params = true;
 		/* self-relative; wrapping is caught when the plan places it */
 		img->params_vaddr = desc_vaddr +
-				    cl_get_word(desc, 8, img->endian);
+				    img_get(img, desc, 8);
 		return 0;
 	case CARDBOOT_NOTE_PLACEMENT:
 		if (nh->n_descsz != 24 || img->has_placement)
 			break;
 		img->has_placement = true;
-		img->place_align = cl_get_word(desc, 8, img->endian);
-		img->place_min = cl_get_word(desc + 8, 8, img->endian);
-		img->place_max = cl_get_word(desc + 16, 8, img->endian);
+		img->place_align = img_get(img, desc, 8);
+		img->place_min = img_get(img, desc + 8, 8);
+		img->place_max = img_get(img, desc + 16, 8);
 		if (!cl_is_pow2(img->place_align) ||
 		    img->place_align > MAX_ALIGN ||
 		    (img->place_max && img->place_max < img->place_min))
@@ -484,7 +467,7 @@ int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)
 	if (d[EI_VERSION] != EV_CURRENT)
 		return cl_seterr(ctx, CL_E_ELF, "'%s': unknown ELF version %d",
 				 img->path, d[EI_VERSION]);
-	read_rawhdr(d, cls, end, &h);
+	read_rawhdr(d, cls, end == ELFDATA2MSB, &h);
 	if (img->size < h.ehsize)
 		return cl_seterr(ctx, CL_E_ELF, "'%s' is too short for an ELF "
 				 "header (%" PRIu64 " of %zu bytes)", img->path,
@@ -494,7 +477,7 @@ int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)
 		return cl_seterr(ctx, CL_E_ELF, "'%s': e_phentsize %u is wrong "
 				 "for ELFCLASS%d", img->path, h.phentsize,
 				 cls == ELFCLASS64 ? 64 : 32);
-	rc = check_shdrs(ctx, img, &h, cls, end);
+	rc = check_shdrs(ctx, img, &h, cls, end == ELFDATA2MSB);
 	if (rc)
 		return rc;
 

@@ -53,7 +53,8 @@ static bool got(struct need *s, uint64_t off, uint64_t len)
 
 static uint64_t word(const struct need *s, uint64_t off, unsigned w)
 {
-	return cl_get_word(s->d + off, w, s->end);
+	return s->end == ELFDATA2MSB ? be_get(s->d + off, w) :
+				       le_get(s->d + off, w);
 }
 
 /* File offset of link address va in a PT_LOAD's file bytes, or -1. */

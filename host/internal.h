@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <elf.h>
 #include "cardload.h"
+#include "util.h"
 
 struct cl_ctx {
 	volatile sig_atomic_t intr; /* cl_interrupt() was called */
@@ -20,45 +22,22 @@ struct cl_ctx {
 	void *progress_arg;
 };
 
-/* Record err with a formatted message naming the culprit; returns err. */
-int cl_seterr(struct cl_ctx *ctx, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void cl_log(struct cl_ctx *ctx, enum cl_log_level lvl, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void cl_progress(struct cl_ctx *ctx, const char *stage, uint64_t done,
-		 uint64_t total);
-
-/* True (with the error set) once cl_interrupt() has been called. */
-int cl_interrupted(struct cl_ctx *ctx);
-
-/* Checked arithmetic: true when the result overflowed. */
-#define cl_add_ovf(a, b, r) __builtin_add_overflow((a), (b), (r))
-#define cl_mul_ovf(a, b, r) __builtin_mul_overflow((a), (b), (r))
-
-/* [a, a+as) and [b, b+bs) overlap; both ends known not to wrap. */
-static inline int cl_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+/* The width-byte word (1, 2, 4 or 8) at p in img's own byte order. */
+static inline uint64_t img_get(const struct cl_image *img, const void *p,
+			       unsigned width)
 {
-	return as && bs && a < b + bs && b < a + as;
+	return img->endian == ELFDATA2MSB ? be_get(p, width) :
+					    le_get(p, width);
 }
 
-/* p[0, n) holds only zero bytes. */
-static inline bool cl_all_zero(const uint8_t *p, size_t n)
+static inline void img_put(const struct cl_image *img, void *p,
+			   unsigned width, uint64_t v)
 {
-	return !n || (!p[0] && !memcmp(p, p + 1, n - 1));
+	if (img->endian == ELFDATA2MSB)
+		be_put(p, width, v);
+	else
+		le_put(p, width, v);
 }
-
-static inline int cl_is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
-}
-
-/* Parse decimal or 0x hex with an optional K, M or G (powers of 1024):
- * 123, 0x1f, 64K, 128M, 0x10M. No octal, no sign, no spaces. */
-enum { CL_NUM_OK = 0, CL_NUM_BAD = -1, CL_NUM_BIG = -2 };
-int cl_parse_num(const char *s, uint64_t *out);
-
-/* Monotonic milliseconds, for timings reported in results. */
-double cl_now_ms(void);
 
 /* CRC-32 as cardboot.h defines the image digest. */
 uint32_t cl_crc32(uint32_t crc, const void *buf, size_t len);
@@ -127,9 +106,6 @@ int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 int cl_reloc_collect(struct cl_ctx *ctx, const struct cl_image *img,
 		     uint64_t bias, struct cl_patch **out, size_t *n,
 		     char *kind, size_t kindlen);
-/* Store/load a word of the image's width and byte order. */
-uint64_t cl_get_word(const uint8_t *p, unsigned width, int endian);
-void cl_put_word(uint8_t *p, unsigned width, int endian, uint64_t v);
 
 /* machine.c: board machine names ("riscv64") and their ELF facts. */
 int cl_machine_lookup(const char *name, int *em, int *elfclass); /* 0 or -1 */
@@ -150,17 +126,5 @@ struct cl_dtb_edit {
 int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 		 size_t inlen, const struct cl_dtb_edit *ed, void **out,
 		 size_t *outlen);
-
-/* TEMP (lead): until byteorder.h lands */
-static inline uint64_t img_get(const struct cl_image *img, const void *p,
-			       unsigned width)
-{
-	return cl_get_word(p, width, img->endian);
-}
-static inline void img_put(const struct cl_image *img, void *p,
-			   unsigned width, uint64_t v)
-{
-	cl_put_word(p, width, img->endian, v);
-}
 
 #endif /* CL_INTERNAL_H */

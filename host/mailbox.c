@@ -20,16 +20,6 @@
 #include "transport.h"
 #include "release.h"
 
-static void put_le(uint8_t *p, unsigned width, uint64_t v)
-{
-	cl_put_word(p, width, 1 /* ELFDATA2LSB */, v);
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned width)
-{
-	return cl_get_word(p, width, 1 /* ELFDATA2LSB */);
-}
-
 /* Write a mailbox field and read it back (cl_put); a difference names
  * the field with the value read and the value written. */
 static int put(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
@@ -44,8 +34,8 @@ static int put(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 	cl_tp_read(tp, addr, got, len);
 	return cl_seterr(ctx, CL_E_VERIFY, "mailbox %s at 0x%" PRIx64 " reads "
 			 "back 0x%" PRIx64 ", wrote 0x%" PRIx64 "; card left "
-			 "held", what, addr, get_le(got, len > 8 ? 8 : len),
-			 get_le(want, len > 8 ? 8 : len));
+			 "held", what, addr, le_get(got, len > 8 ? 8 : len),
+			 le_get(want, len > 8 ? 8 : len));
 }
 
 static int write_u32(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
@@ -53,7 +43,7 @@ static int write_u32(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 {
 	uint8_t b[4];
 
-	put_le(b, 4, v);
+	le32_put(b, v);
 	return put(ctx, tp, addr, b, sizeof(b), what);
 }
 
@@ -83,12 +73,12 @@ int cl_mailbox_stage(struct cl_ctx *ctx, const struct cl_board *b,
 	int rc;
 
 	memset(buf, 0, sizeof(buf));
-	put_le(buf, 8, entry);
-	put_le(buf + CARDBOOT_MB_ARGMASK_OFF - CARDBOOT_MB_ENTRY_OFF, 4,
-	       argmask & ((1u << CARDBOOT_NARGS) - 1));
+	le64_put(buf, entry);
+	le32_put(buf + CARDBOOT_MB_ARGMASK_OFF - CARDBOOT_MB_ENTRY_OFF,
+		 argmask & ((1u << CARDBOOT_NARGS) - 1));
 	for (i = 0; i < CARDBOOT_NARGS; i++)
-		put_le(buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF + 8 * i,
-		       8, argmask >> i & 1 ? arg[i] : 0);
+		le64_put(buf + CARDBOOT_MB_ARG_OFF - CARDBOOT_MB_ENTRY_OFF +
+			 8 * i, argmask >> i & 1 ? arg[i] : 0);
 	/* entry, argmask, arg[] first; STAGED after them */
 	rc = put(ctx, tp, b->mailbox + CARDBOOT_MB_ENTRY_OFF, buf, 8, "entry");
 	if (!rc)
@@ -147,18 +137,18 @@ int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
 	if (rc)
 		return rc;
 	st->mailbox = true;
-	st->magic = get_le(m + CARDBOOT_MB_MAGIC_OFF, 4);
-	st->version = get_le(m + CARDBOOT_MB_VERSION_OFF, 4);
-	st->ready = get_le(m + CARDBOOT_MB_READY_OFF, 4);
-	st->go = get_le(m + CARDBOOT_MB_GO_OFF, 4);
-	st->hartid = get_le(m + CARDBOOT_MB_HARTID_OFF, 8);
-	st->platform_dtb = get_le(m + CARDBOOT_MB_PLATFORM_DTB_OFF, 8);
-	st->entry = get_le(m + CARDBOOT_MB_ENTRY_OFF, 8);
-	st->argmask = get_le(m + CARDBOOT_MB_ARGMASK_OFF, 4);
-	st->staged = get_le(m + CARDBOOT_MB_STAGED_OFF, 4);
+	st->magic = le32_get(m + CARDBOOT_MB_MAGIC_OFF);
+	st->version = le32_get(m + CARDBOOT_MB_VERSION_OFF);
+	st->ready = le32_get(m + CARDBOOT_MB_READY_OFF);
+	st->go = le32_get(m + CARDBOOT_MB_GO_OFF);
+	st->hartid = le64_get(m + CARDBOOT_MB_HARTID_OFF);
+	st->platform_dtb = le64_get(m + CARDBOOT_MB_PLATFORM_DTB_OFF);
+	st->entry = le64_get(m + CARDBOOT_MB_ENTRY_OFF);
+	st->argmask = le32_get(m + CARDBOOT_MB_ARGMASK_OFF);
+	st->staged = le32_get(m + CARDBOOT_MB_STAGED_OFF);
 	for (i = 0; i < CARDBOOT_NARGS; i++)
-		st->arg[i] = get_le(m + CARDBOOT_MB_ARG_OFF + 8 * i, 8);
-	st->status = get_le(m + CARDBOOT_MB_STATUS_OFF, 4);
+		st->arg[i] = le64_get(m + CARDBOOT_MB_ARG_OFF + 8 * i);
+	st->status = le32_get(m + CARDBOOT_MB_STATUS_OFF);
 	return 0;
 }
 

@@ -10,11 +10,9 @@
 #include "cardboot.h"
 #include "internal.h"
 
-#define PUT(buf, field, v)                                                  \
-	cl_put_word((buf) + offsetof(struct cardboot_params, field),        \
-		    sizeof(((struct cardboot_params *)0)->field), ELFDATA2LSB_, \
-		    (uint64_t)(v))
-#define ELFDATA2LSB_ 1
+#define PUT(buf, field, v)                                              \
+	le_put((buf) + offsetof(struct cardboot_params, field),         \
+	       sizeof(((struct cardboot_params *)0)->field), (uint64_t)(v))
 
 void cl_params_build(const struct cl_plan *p, uint32_t digest,
 		     uint64_t platform_dtb, uint8_t *out)
@@ -48,17 +46,17 @@ void cl_params_build(const struct cl_plan *p, uint32_t digest,
 		uint8_t *w = out + offsetof(struct cardboot_params, windows) +
 			     i * sizeof(struct cardboot_window);
 
-		cl_put_word(w, 8, ELFDATA2LSB_, b->win[i].addr);
-		cl_put_word(w + 8, 8, ELFDATA2LSB_, b->win[i].size);
+		le64_put(w, b->win[i].addr);
+		le64_put(w + 8, b->win[i].size);
 	}
 	for (i = 0; i < p->nseg && i < CARDBOOT_MAX_SEGS; i++) {
 		uint8_t *s = out + offsetof(struct cardboot_params, segs) +
 			     i * sizeof(struct cardboot_seg);
 
-		cl_put_word(s, 8, ELFDATA2LSB_, p->seg[i].addr);
-		cl_put_word(s + 8, 8, ELFDATA2LSB_, p->seg[i].filesz);
-		cl_put_word(s + 16, 8, ELFDATA2LSB_, p->seg[i].memsz);
-		cl_put_word(s + 24, 4, ELFDATA2LSB_, p->seg[i].flags);
+		le64_put(s, p->seg[i].addr);
+		le64_put(s + 8, p->seg[i].filesz);
+		le64_put(s + 16, p->seg[i].memsz);
+		le32_put(s + 24, p->seg[i].flags);
 	}
 	memcpy(out + offsetof(struct cardboot_params, board), b->name,
 	       strnlen(b->name, CARDBOOT_BOARD_MAX - 1));

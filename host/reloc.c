@@ -190,9 +190,8 @@ static int do_table(struct rstate *st, const char *name, uint64_t va,
 			int64_t src = va_to_src(st, off, st->width);
 
 			if (src >= 0)
-				addend = cl_get_word(st->img->data + src,
-						     st->width,
-						     st->img->endian);
+				addend = img_get(st->img, st->img->data + src,
+						 st->width);
 		}
 		rc = add_patch(st, off, addend + st->bias, false, name, i);
 		if (rc)
@@ -226,7 +225,7 @@ static int do_relr(struct rstate *st, const struct cl_dyninfo *d)
 	if (!raw)
 		return CL_E_RELOC;
 	for (i = 0; i < d->relrsz / w; i++) {
-		uint64_t e = cl_get_word(raw + i * w, w, st->img->endian);
+		uint64_t e = img_get(st->img, raw + i * w, w);
 		unsigned b;
 
 		if (!(e & 1)) {
@@ -258,8 +257,8 @@ static int do_relr(struct rstate *st, const struct cl_dyninfo *d)
 			rc = st->img->streamed ?
 			     add_patch(st, va, st->bias, true, "DT_RELR", i) :
 			     add_patch(st, va,
-				       cl_get_word(st->img->data + src, w,
-						   st->img->endian) + st->bias,
+				       img_get(st->img, st->img->data + src,
+					       w) + st->bias,
 				       false, "DT_RELR", i);
 			if (rc)
 				return rc;

@@ -180,7 +180,7 @@ int cl_plan_set(struct cl_ctx *ctx, struct cl_plan *p, const char *spec)
 					 "a number that fits %" PRIu64 " bytes",
 					 set->name, eq + 1, size);
 		set->len = (size_t)size;
-		cl_put_word(set->bytes, (unsigned)size, p->img->endian, num);
+		img_put(p->img, set->bytes, (unsigned)size, num);
 	}
 	rc = locate(ctx, p, set, v, set->len);
 	if (!rc)

@@ -5,8 +5,10 @@
 #   sh test-harness/run-tests.sh BUILD_DIR
 #
 # Runs BUILD_DIR/tests/test_* and test-harness/e2e/*.sh (given the path of
-# BUILD_DIR/cardload), from the repository root. Each stream's output is
-# printed with its name in front. The last line is exactly
+# BUILD_DIR/cardload; the scripts that inject faults run the fault build,
+# BUILD_DIR/cardload-fault, found next to it), from the repository root.
+# Each stream's output is printed with its name in front. The last line
+# is exactly
 #   N passed, N failed[, N skipped]
 # where a skip is "ok N # SKIP reason". A stream whose plan is missing or
 # does not match its count, that bails out, crashes (killed by a signal) or

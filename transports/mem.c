@@ -31,13 +31,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "util.h"
 #include "mmio.h"
 #include "qmp.h"
 #include "transport.h"
@@ -451,10 +452,16 @@ static int mem_describe(struct cl_tp *tp, char *buf, size_t len)
 
 const struct cl_tp_ops cl_tp_mem = {
 	.name = "mem",
-	.help = "mem.path=FILE  the file holding the card's RAM (shm file)\n"
-		"mem.trust-path=1  FILE may be a symlink, or another user's "
-		"file in a sticky directory\n"
-		"mem.qmp=SOCKET  QEMU's QMP socket: hold and release the CPU",
+	.opts = (const struct cl_tp_opt[]){
+		{ .key = "mem.path", .arg = "FILE",
+		  .help = "the file holding the card's RAM (shm file)" },
+		{ .key = "mem.trust-path", .arg = "1", .def = "0",
+		  .help = "FILE may be a symlink, or another user's file in a "
+			  "sticky directory" },
+		{ .key = "mem.qmp", .arg = "SOCKET",
+		  .help = "QEMU's QMP socket: hold and release the CPU" },
+		{ .key = NULL }
+	},
 	.open = mem_open,
 	.close = mem_close,
 	.write = mem_write,

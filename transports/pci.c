@@ -16,12 +16,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "util.h"
 #include "mmio.h"
 #include "pcidev.h"
 #include "transport.h"
@@ -172,7 +174,7 @@ static int map_windows(struct cl_tp *tp, struct pci *p)
 static int pci_open(struct cl_tp *tp)
 {
 	const struct cl_board *bd = tp->board;
-	const char *root = cl_tp_param(tp, "pci.sysfs");
+	const char *root = cl_tp_param(tp, "pci.sysfs"); /* has a default */
 	const char *ids[CL_MAX_MATCH];
 	struct cl_pci_dev found[2];
 	char path[PATH_MAX + 16];
@@ -180,8 +182,6 @@ static int pci_open(struct cl_tp *tp)
 	unsigned i, n = 0;
 	int rc;
 
-	if (!root)
-		root = "/sys/bus/pci";
 	for (i = 0; i < bd->nmatch; i++)
 		ids[i] = bd->match[i];
 	rc = cl_pci_scan(tp->ctx, root, cl_tp_param(tp, "pci.slot"),
@@ -443,9 +443,15 @@ static int pci_describe(struct cl_tp *tp, char *buf, size_t len)
 
 const struct cl_tp_ops cl_tp_pci = {
 	.name = "pci",
-	.help = "pci.slot=SLOT  [[[[domain]:]bus]:][slot][.[func]] (-s)\n"
-		"pci.id=VENDOR:DEVICE  lspci -d syntax (-d)\n"
-		"pci.sysfs=DIR  sysfs PCI root (default /sys/bus/pci)",
+	.opts = (const struct cl_tp_opt[]){
+		{ .key = "pci.slot", .arg = "SLOT",
+		  .help = "[[[[domain]:]bus]:][slot][.[func]] (-s)" },
+		{ .key = "pci.id", .arg = "VENDOR:DEVICE",
+		  .help = "lspci -d syntax (-d)" },
+		{ .key = "pci.sysfs", .arg = "DIR", .def = "/sys/bus/pci",
+		  .help = "sysfs PCI root" },
+		{ .key = NULL }
+	},
 	.open = pci_open,
 	.close = pci_close,
 	.write = pci_write,

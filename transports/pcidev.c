@@ -8,9 +8,11 @@
 #include <pci/pci.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "internal.h"
+#include "util.h"
 #include "pcidev.h"
 
 /* One "0x..." field of exactly the kernel's form; advances *p. */

@@ -8,11 +8,12 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include "internal.h"
+#include "util.h"
 #include "qmp.h"
 
 #define QMP_TIMEOUT_MS 5000

@@ -9,23 +9,35 @@
  * trust. Nothing outside transports/ holds a raw pointer into card memory.
  *
  * Modelled on pciutils' struct pci_methods: one backend per file, each
- * ending in a designated-initializer instance.
+ * ending in a designated-initializer instance. Backends include this and
+ * util.h (context, errors, logging, numbers, byte order), never the
+ * loader's internal.h.
  */
 #ifndef CL_TRANSPORT_H
 #define CL_TRANSPORT_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../host/cardload.h"
+#include "cardload.h"
 
 struct cl_tp;
 
+/* One -O option of a backend, declared as pciutils' pci_define_param
+ * does: -O help and the check of every key are made from these tables. */
+struct cl_tp_opt {
+	const char *key;  /* "mem.path": the backend's name, a dot, a word */
+	const char *arg;  /* what the value is, for -O help: "FILE" */
+	const char *def;  /* the value when neither the board nor -O gives
+			   * one (cl_tp_param returns it), or NULL */
+	const char *help; /* one line for -O help */
+};
+
 struct cl_tp_ops {
 	const char *name;
-	/* One line per -O option, starting with the key:
-	 * "mem.path=FILE  the file holding card RAM". Only listed keys are
-	 * accepted. */
-	const char *help;
+	/* The -O options it takes, ended by an entry with key NULL. Board
+	 * options and -O keys outside the table (and outside every
+	 * registered wrapper's) are refused with CL_E_USAGE before open. */
+	const struct cl_tp_opt *opts;
 
 	/* Attach to the card. tp->board, tp->ctx and the params are set.
 	 * Return 0, or CL_E_NODEV / CL_E_BUSY / CL_E_IO with cl_seterr. */
@@ -89,15 +101,35 @@ struct cl_tp {
 	uint64_t writes;	/* calls through cl_tp_write, for the record */
 };
 
-/* Every backend, for lookup by board "transport" and for -O help. */
+/* Every backend, for lookup by board "transport" and for -O help
+ * (NULL-terminated). */
 extern const struct cl_tp_ops cl_tp_mem;
 extern const struct cl_tp_ops cl_tp_pci;
-extern const struct cl_tp_ops cl_tp_fault;
 extern const struct cl_tp_ops *const cl_transports[];
 
-/* Value of -O key for this transport, or NULL. */
+/*
+ * Wrapping backends: a wrapper sits between the library and the board's
+ * transport whenever one of the -O options given to cl_open is in the
+ * wrapper's table. cl_open opens the board's transport, then the wrapper
+ * with tp->inner pointing at it (tp->param and tp->board as the inner
+ * one's); the wrapper forwards to tp->inner->ops. Its keys are accepted
+ * for every transport and listed by -O help; a board cannot name it as
+ * its transport. The library itself registers none: test builds link
+ * the fault injector of test-harness/fault/fault.c, which registers itself
+ * from a constructor (the unit tests and build/cardload-fault link
+ * it; libcardload.a and the installed command do not). Register before
+ * the first cl_open, from one thread.
+ * Return: 0 (also when ops is registered already), or -1 when
+ * CL_TP_MAX_WRAPPERS others are.
+ */
+#define CL_TP_MAX_WRAPPERS 4
+int cl_tp_add_wrapper(const struct cl_tp_ops *ops);
+
+/* Value of -O key for this transport: the -O option, else the board's,
+ * else the default in the backend's option table; NULL if none. */
 const char *cl_tp_param(const struct cl_tp *tp, const char *key);
-/* Parse a number or size (0x.., decimal, K/M/G suffix) from a param. */
+/* Parse a number or size (0x.., decimal, K/M/G suffix) from a param;
+ * *found: it has a value (a default counts). */
 int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
 		    bool *found);
 
@@ -122,8 +154,5 @@ int cl_tp_reg_write(struct cl_tp *tp, int bar, uint64_t off, unsigned width,
 		    uint64_t value);
 int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 		  uint32_t argmask);
-
-/* "help" text for every backend's options. */
-void cl_tp_help(char *buf, size_t len);
 
 #endif /* CL_TRANSPORT_H */

@@ -125,7 +125,6 @@ int cli_expand_recipe(struct cli *c, int *argc, char ***argv);
 /* text.c: names from the outside world, printed safely */
 const char *cli_safe(const char *s);         /* rotating static buffers */
 void cli_put_safe(FILE *f, const char *s, size_t len, bool keep_newlines);
-double cli_now_ms(void);                    /* monotonic clock */
 void cli_progress_start(struct cli *c);
 void cli_progress_end(struct cli *c, bool ok);
 

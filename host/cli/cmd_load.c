@@ -144,7 +144,7 @@ static void report_boot(const struct cl_boot *bt, FILE *f)
 int cli_wait(struct cli *c, struct cl_tp *tp)
 {
 	uint32_t status = 0;
-	double t0 = cli_now_ms();
+	double t0 = cl_now_ms();
 	int rc = cl_wait(c->ctx, &c->board, tp, c->wait_ms, &status);
 
 	if (c->json) {
@@ -152,11 +152,11 @@ int cli_wait(struct cli *c, struct cl_tp *tp)
 		json_hex(&c->j, "status", status);
 		json_str(&c->j, "outcome", rc == 0 ? "done" : rc == CL_E_CARD ?
 			 "failed" : rc == CL_E_TIMEOUT ? "timeout" : "error");
-		json_u64(&c->j, "ms", (uint64_t)(cli_now_ms() - t0));
+		json_u64(&c->j, "ms", (uint64_t)(cl_now_ms() - t0));
 		json_end_obj(&c->j);
 	} else if (!rc) {
 		printf("status    0x%08x (payload done) after %.0f ms\n", status,
-		       cli_now_ms() - t0);
+		       cl_now_ms() - t0);
 	}
 	return rc;
 }

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "transport.h"
 
 /* Every option of every command; which command takes which is in the
  * commands' own tables (struct cli_cmd.opts). */

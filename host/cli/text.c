@@ -10,7 +10,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -102,17 +101,9 @@ static struct {
 	bool drawn;
 } bar;
 
-double cli_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static double now_s(void)
 {
-	return cli_now_ms() / 1e3;
+	return cl_now_ms() / 1e3;
 }
 
 static void draw(const char *stage, uint64_t done, uint64_t total)

@@ -12,6 +12,7 @@
 # in lockdown).
 . "$(dirname "$0")/lib.sh"
 require_build
+require_fault_build
 
 BSP=${CARD_BSP:-$BUILD_DIR/card-bsp}
 BADGEN=test-harness/tools/badgen.py
@@ -290,10 +291,12 @@ rm -f "$win"
 
 # 30. A write corrupted on the way (a bit flipped at 0x80001c00, inside the
 # text segment at the default base): read-back catches it, never released.
+# The fault option is in the fault-injecting build only.
 label="case30 corrupted write"
 win=$(fresh_card)
-run_bounded boot --board $RV_BOARD -O mem.path="$win" \
-	-O fault.corrupt-at=0x80001c00 "$PAYLOADS/riscv64-dyn.elf"
+CARDLOAD=$CARDLOAD_FAULT run_bounded boot --board $RV_BOARD \
+	-O mem.path="$win" -O fault.corrupt-at=0x80001c00 \
+	"$PAYLOADS/riscv64-dyn.elf"
 is "$label: exit status 9 (verify mismatch)" "$RC" 9
 if grep -qF 0x80001c00 "$T/err" && grep -qi "held" "$T/err"; then
 	ok "$label: stderr names 0x80001c00 and says the card is held"

@@ -9,8 +9,10 @@
 # good and the staged mark cannot be cleared), or — when the fault never
 # struck, or a transient write was retried — exactly as a clean load does.
 # A release after a fault is the one outcome that must never happen.
+# Faulty runs use the fault-injecting build ($CARDLOAD_FAULT, run_fault).
 . "$(dirname "$0")/lib.sh"
 require_build
+require_fault_build
 
 IMG=$PAYLOADS/riscv64-dyn.elf.gz
 KMAX=${SWEEP_KMAX:-24}
@@ -38,7 +40,7 @@ for hook in write read fill flush hold release; do
 		bad=""
 		for k in $(seq 1 "$KMAX"); do
 			win=$(make_card)
-			run_cl boot --board $RV_BOARD -O mem.path="$win" \
+			run_fault boot --board $RV_BOARD -O mem.path="$win" \
 				-O fault.fail="$hook:$k$mode" "$IMG"
 			runs=$((runs + 1))
 			go=$(mb_word "$win" $MB_GO)
@@ -75,7 +77,7 @@ ok_if "$faults" "the sweep did inject faults that stopped loads"
 
 # All-ones reads (a card that vanished): verification fails, card held.
 win=$(make_card)
-run_cl boot --board $RV_BOARD -O mem.path="$win" -O fault.ones=1 "$IMG"
+run_fault boot --board $RV_BOARD -O mem.path="$win" -O fault.ones=1 "$IMG"
 isnt "all-ones reads: the load fails" "$RC" 0
 isnt "all-ones reads: go word is not GO" "$(mb_word "$win" $MB_GO)" $CB_GO
 rm -f "$win"
@@ -83,7 +85,7 @@ rm -f "$win"
 # Interrupted (SIGINT, SIGTERM) mid-load: exit 11, card held, lock released.
 for sig in INT TERM; do
 	win=$(make_card)
-	"$CARDLOAD" boot --board $RV_BOARD -O mem.path="$win" \
+	"$CARDLOAD_FAULT" boot --board $RV_BOARD -O mem.path="$win" \
 		-O fault.delay=200 "$PAYLOADS/riscv64-dyn.elf.gz" \
 		>"$T/out" 2>"$T/err" &
 	pid=$!
@@ -101,7 +103,7 @@ done
 # Killed outright mid-write (SIGKILL: no handler runs): the card is still
 # held, and the next run starts over and succeeds (the lock died with it).
 win=$(make_card)
-"$CARDLOAD" boot --board $RV_BOARD -O mem.path="$win" -O fault.delay=200 \
+"$CARDLOAD_FAULT" boot --board $RV_BOARD -O mem.path="$win" -O fault.delay=200 \
 	"$IMG" >"$T/out" 2>"$T/err" &
 pid=$!
 sleep 0.5

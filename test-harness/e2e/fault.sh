@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fault.sh - a corrupted write is caught by verification and the card stays held
 #
-# -O fault.corrupt-write=K flips a bit in the data of the K-th write call.
+# -O fault.corrupt-write=K flips a bit in the data of the K-th write call,
+# in the fault-injecting build ($CARDLOAD_FAULT, run_fault); the shipped
+# command has no fault options at all.
 . "$(dirname "$0")/lib.sh"
 require_build
+require_fault_build
 
 P=$PAYLOADS
 IMG=$P/riscv64-dyn.elf.gz
@@ -23,9 +26,35 @@ print(hashlib.sha256(low).hexdigest()[:16], mb.hex())
 PY
 }
 
+# The shipped command knows no fault options: -O help does not list them
+# and -O fault.* is an unknown option (2), naming the key.
+run_cl load -O help
+if grep -qE "^fault:|fault\." "$T/out"; then
+	not_ok "shipped command: -O help lists no fault options" "$(last_run)"
+else
+	ok "shipped command: -O help lists no fault options"
+fi
+win=$(make_card)
+run_cl boot --board $RV_BOARD -O mem.path="$win" -O fault.corrupt-write=1 "$IMG"
+is "shipped command: -O fault.corrupt-write is an unknown option (2)" "$RC" 2
+if grep -qF "fault.corrupt-write" "$T/err" && grep -qF "mem.path" "$T/err"; then
+	ok "shipped command: the error names the key and the keys mem takes"
+else
+	not_ok "shipped command: the error names the key and the keys mem takes" \
+		"$(last_run)"
+fi
+isnt "shipped command: go word is not GO" "$(mb_word "$win" $MB_GO)" $CB_GO
+rm -f "$win"
+run_fault load -O help
+if grep -qF "fault.corrupt-write=K" "$T/out"; then
+	ok "fault build: -O help lists fault.corrupt-write"
+else
+	not_ok "fault build: -O help lists fault.corrupt-write" "$(last_run)"
+fi
+
 # f. as specified: the first write call corrupted -> 9, card held.
 win=$(make_card)
-run_cl boot --json --board $RV_BOARD -O mem.path="$win" \
+run_fault boot --json --board $RV_BOARD -O mem.path="$win" \
 	-O fault.corrupt-write=1 "$IMG"
 is "corrupt-write=1: exit status 9 (verify mismatch)" "$RC" 9
 isnt "corrupt-write=1: go word is not GO" "$(mb_word "$win" $MB_GO)" $CB_GO
@@ -42,7 +71,7 @@ rm -f "$win"
 first_caught=""
 for k in $(seq 1 "$KMAX"); do
 	win=$(make_card)
-	run_cl boot --board $RV_BOARD -O mem.path="$win" \
+	run_fault boot --board $RV_BOARD -O mem.path="$win" \
 		-O fault.corrupt-write="$k" "$IMG"
 	go=$(mb_word "$win" $MB_GO)
 	staged=$(mb_word "$win" $MB_STAGED)
@@ -69,7 +98,7 @@ win=$(make_card)
 run_cl load --board $RV_BOARD -O mem.path="$win" "$IMG"
 is "stale staging: first load (--no-start) exits 0" "$RC" 0
 is "stale staging: first load staged" "$(mb_word "$win" $MB_STAGED)" $CB_STAGED
-run_cl boot --board $RV_BOARD -O mem.path="$win" --base 0x80200000 \
+run_fault boot --board $RV_BOARD -O mem.path="$win" --base 0x80200000 \
 	-O fault.corrupt-write="$k" "$IMG"
 is "stale staging: second load with corrupt-write=$k exits 9" "$RC" 9
 isnt "stale staging: staged word cleared by the failed load" \

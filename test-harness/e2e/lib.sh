@@ -5,6 +5,10 @@
 #     bash test-harness/e2e/NAME.sh [path/to/cardload]
 # The cardload path is $1, else $CARDLOAD, else build/cardload; the test
 # payloads are in $PAYLOADS, else in payloads/ next to the cardload binary.
+# Runs with -O fault.* use $CARDLOAD_FAULT, else cardload-fault next to the
+# cardload binary: the same command with the fault-injecting transport
+# wrapper (test-harness/fault/) linked in, which the installed one does
+# not have (make unit-tests builds it).
 #
 # A simulated card is a file in /dev/shm (the board's RAM window, mapped
 # MAP_SHARED by the mem transport). Every file a test makes is named
@@ -15,6 +19,7 @@ set -u
 CARDLOAD=${1:-${CARDLOAD:-build/cardload}}
 BUILD_DIR=$(dirname "$CARDLOAD")
 PAYLOADS=${PAYLOADS:-$BUILD_DIR/payloads}
+CARDLOAD_FAULT=${CARDLOAD_FAULT:-$BUILD_DIR/cardload-fault}
 EXPECT_IMAGE=test-harness/tools/expect-image.py
 E2E_TIMEOUT=${E2E_TIMEOUT:-60}
 
@@ -142,6 +147,15 @@ require_build() {
 	fi
 }
 
+# The fault-injecting build too, for the tests that use -O fault.*.
+require_fault_build() {
+	if [ ! -x "$CARDLOAD_FAULT" ]; then
+		not_ok "build products present" "missing: $CARDLOAD_FAULT" \
+			"(make unit-tests builds it)"
+		done_testing
+	fi
+}
+
 # ---- cardload ----------------------------------------------------------
 
 # Run cardload; stdout in $T/out, stderr in $T/err, exit status in $RC.
@@ -150,6 +164,12 @@ run_cl() {
 	RC=$?
 	[ "$RC" -eq 124 ] && diag "cardload timed out after ${E2E_TIMEOUT}s: $*"
 	return 0
+}
+
+# run_cl with the fault-injecting build ($CARDLOAD_FAULT), for -O fault.*.
+run_fault() {
+	local CARDLOAD=$CARDLOAD_FAULT
+	run_cl "$@"
 }
 
 # Diagnostic lines describing the last run_cl.

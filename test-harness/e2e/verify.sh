@@ -8,6 +8,7 @@
 # is never written
 . "$(dirname "$0")/lib.sh"
 require_build
+require_fault_build
 
 P=$PAYLOADS
 CB=${CARD_BSP:-$BUILD_DIR/card-bsp}
@@ -123,9 +124,10 @@ verify_run "uncompressed, --low-memory" "$win" --low-memory \
 	"$T/check-dyn.elf" "${BOOT[@]}"
 is "the same ELF uncompressed, --low-memory: exit 0" "$RC" 0
 
-# a transport that fails every write: verify never writes
-verify_run "fault.fail=write" "$win" -O fault.fail=write:1:always \
-	"$CHECK" "${BOOT[@]}"
+# a transport that fails every write: verify never writes (the fault
+# options are in the fault-injecting build only)
+CARDLOAD=$CARDLOAD_FAULT verify_run "fault.fail=write" "$win" \
+	-O fault.fail=write:1:always "$CHECK" "${BOOT[@]}"
 is "with every write failing: still exit 0 (nothing written)" "$RC" 0
 
 # ---- one byte changed ------------------------------------------------------

@@ -555,8 +555,8 @@ static bool same_relocs(const struct cl_image *whole,
 			UINT64_MAX : 0xffffffffu;
 
 		if (ps[i].add)
-			want += cl_get_word(orig + ps[i].src, ps[i].width,
-					    whole->endian);
+			want += img_get(whole, orig + ps[i].src,
+					ps[i].width);
 		if (pw[i].src != ps[i].src || pw[i].width != ps[i].width ||
 		    pw[i].add || (want & mask) != pw[i].value) {
 			snprintf(why, wl, "patch %zu: src 0x%" PRIx64 "/0x%"

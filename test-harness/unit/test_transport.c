@@ -283,6 +283,47 @@ static void test_board_options(const struct cl_board *b)
 	cl_close(tp);
 }
 
+/* Options come from each backend's table: the check, the message, the
+ * defaults and -O help. */
+static void test_option_tables(const struct cl_board *b)
+{
+	static const struct cl_tp_opt none[] = { { .key = NULL } };
+	static const struct cl_tp_ops extra = { .name = "extra", .opts = none };
+	struct cl_tp *tp = NULL;
+	char help[4096];
+	int rc;
+
+	make_file((1 << 20) + (64 << 10));
+	rc = open_mem(b, "pci.slot", "01:00.0", &tp);
+	ok(rc == CL_E_USAGE && msg_has(cl_errmsg(ctx), "'pci.slot'") &&
+	   msg_has(cl_errmsg(ctx), "mem.path, mem.trust-path, mem.qmp"),
+	   "another transport's key is refused for mem, naming the key and "
+	   "listing mem's keys");
+	rc = open_mem(b, NULL, NULL, &tp);
+	ok(rc == 0 && tp, "mem opens");
+	if (tp) {
+		ok(cl_tp_param(tp, "mem.trust-path") &&
+		   !strcmp(cl_tp_param(tp, "mem.trust-path"), "0"),
+		   "an option not given has its table default");
+		ok(!cl_tp_param(tp, "mem.qmp"), "no default: NULL");
+		cl_close(tp);
+	}
+	cl_tp_help(help, sizeof(help));
+	ok(msg_has(help, "mem:\n  mem.path=FILE  ") &&
+	   msg_has(help, "pci.sysfs=DIR  sysfs PCI root (default "
+		   "/sys/bus/pci)\n") &&
+	   msg_has(help, "fault:\n  fault.corrupt-write=K  "),
+	   "-O help is made from the tables, defaults and the registered "
+	   "wrapper included");
+	cl_tp_help(help, 12);
+	ok(strlen(help) == 11, "-O help cut short stays a string");
+	is_int(cl_tp_add_wrapper(&extra), 0, "a wrapper registers");
+	is_int(cl_tp_add_wrapper(&extra), 0, "registering it again is a no-op");
+	cl_tp_help(help, sizeof(help));
+	ok(msg_has(help, "\nextra:\n") &&
+	   !strstr(strstr(help, "extra:") + 1, "extra:"), "... listed once");
+}
+
 static void test_fault(const struct cl_board *b)
 {
 	struct cl_tp *tp = NULL;
@@ -356,6 +397,7 @@ int main(void)
 	test_open_errors(&b);
 	test_window_paths(&b);
 	test_board_options(&b);
+	test_option_tables(&b);
 	test_fault(&b);
 	test_guard(&b);
 	unlink(path);

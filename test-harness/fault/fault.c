@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fault.c - a fault-injecting wrapper around any transport, for tests
  *
- * Any -O fault.* option wraps the board's transport in this one (the idea
- * of SQLite's test_vfs.c). Calls are forwarded to the real backend except
- * the ones chosen to misbehave:
+ * Not part of libcardload or the installed command: linked into the unit
+ * tests and into build/cardload-fault (the command the e2e fault tests
+ * run), where the constructor below registers it with cl_tp_add_wrapper
+ * (transports/transport.h). Any -O fault.* option then
+ * wraps the board's transport in this one (the idea of SQLite's
+ * test_vfs.c, kept in its test harness too). Calls are forwarded to the
+ * real backend except the ones chosen to misbehave:
  *   fault.corrupt-write=K  flip one bit in the data of the K-th write call
  *                          (every write counts, mailbox words included)
  *   fault.corrupt-at=ADDR  flip one bit of the byte at card address ADDR
@@ -20,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "internal.h"
+#include "util.h"
 #include "transport.h"
 
 enum hook { H_WRITE, H_READ, H_FILL, H_FLUSH, H_HOLD, H_RELEASE, H__N };
@@ -237,13 +241,23 @@ static int fault_reg_write(struct cl_tp *tp, unsigned bar, uint64_t off,
 	return cl_tp_reg_write(tp->inner, (int)bar, off, width, v);
 }
 
-const struct cl_tp_ops cl_tp_fault = {
+static const struct cl_tp_ops fault_ops = {
 	.name = "fault",
-	.help = "fault.corrupt-write=K  flip a bit in the K-th write (tests)\n"
-		"fault.corrupt-at=ADDR  flip a bit of the byte at ADDR (tests)\n"
-		"fault.fail=HOOK:K[:always]  fail the K-th call of HOOK (tests)\n"
-		"fault.ones=K  reads from the K-th on return all ones (tests)\n"
-		"fault.delay=MS  sleep before every write (tests)",
+	.opts = (const struct cl_tp_opt[]){
+		{ .key = "fault.corrupt-write", .arg = "K",
+		  .help = "flip a bit in the K-th write (tests)" },
+		{ .key = "fault.corrupt-at", .arg = "ADDR",
+		  .help = "flip a bit of the byte at ADDR (tests)" },
+		{ .key = "fault.fail", .arg = "HOOK:K[:always]",
+		  .help = "fail the K-th call of HOOK (write, read, fill, "
+			  "flush, hold, release), once or from then on "
+			  "(tests)" },
+		{ .key = "fault.ones", .arg = "K",
+		  .help = "reads from the K-th on return all ones (tests)" },
+		{ .key = "fault.delay", .arg = "MS",
+		  .help = "sleep before every write (tests)" },
+		{ .key = NULL }
+	},
 	.open = fault_open,
 	.close = fault_close,
 	.write = fault_write,
@@ -256,3 +270,9 @@ const struct cl_tp_ops cl_tp_fault = {
 	.reg_read = fault_reg_read,
 	.reg_write = fault_reg_write,
 };
+
+/* Linking this file is what makes -O fault.* work. */
+static void __attribute__((constructor)) fault_register(void)
+{
+	cl_tp_add_wrapper(&fault_ops);
+}
