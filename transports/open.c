@@ -58,51 +58,15 @@ static const struct cl_tp_ops *find_ops(const char *name)
 	return NULL;
 }
 
-/* The entry for key in the option table of ops, or NULL. */
-static const struct cl_tp_opt *find_opt(const struct cl_tp_ops *ops,
-					const char *key)
-{
-	const struct cl_tp_opt *o;
-
-	for (o = ops->opts; o && o->key; o++)
-		if (!strcmp(o->key, key))
-			return o;
-	return NULL;
-}
-
-const char *cl_tp_param(const struct cl_tp *tp, const char *key)
-{
-	const struct cl_tp_opt *o;
-	unsigned i;
-
-	for (i = 0; i < tp->nparam; i++)
-		if (!strcmp(tp->param[i].key, key))
-			return tp->param[i].value;
-	o = find_opt(tp->ops, key);
-	return o ? o->def : NULL;
-}
-
-int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
-		    bool *found)
-{
-	const char *v = cl_tp_param(tp, key);
-
-	*found = v != NULL;
-	if (v && cl_parse_num(v, out))
-		return cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%s: not a number",
-				 key, v);
-	return 0;
-}
-
 /* Does ops, or a registered wrapper, take this key? */
 static bool takes(const struct cl_tp_ops *ops, const char *key)
 {
 	unsigned i;
 
 	for (i = 0; i < nwrappers; i++)
-		if (find_opt(wrappers[i], key))
+		if (cl_tp_opt_find(wrappers[i], key))
 			return true;
-	return find_opt(ops, key) != NULL;
+	return cl_tp_opt_find(ops, key) != NULL;
 }
 
 /* "mem.path, mem.trust-path, ...": the keys takes() accepts. */
@@ -174,7 +138,7 @@ static bool wanted(const struct cl_tp_ops *ops, const struct cl_param *params,
 	unsigned i;
 
 	for (i = 0; i < nparams; i++)
-		if (find_opt(ops, params[i].key))
+		if (cl_tp_opt_find(ops, params[i].key))
 			return true;
 	return false;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* transport.c - the one bounds-checked path from the library to card
- * memory (opening a transport and its -O options: open.c) */
+ * memory, and a backend's view of its -O options (opening a transport,
+ * the backend table and checking options: open.c) */
 #include <errno.h>
 #include <stdbool.h>
 #include <inttypes.h>
@@ -239,4 +240,41 @@ int cl_tp_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 {
 	return tp->ops->release ? tp->ops->release(tp, entry, args, argmask) :
 				  0;
+}
+
+/* ---- a backend's -O options ---- */
+
+const struct cl_tp_opt *cl_tp_opt_find(const struct cl_tp_ops *ops,
+				       const char *key)
+{
+	const struct cl_tp_opt *o;
+
+	for (o = ops->opts; o && o->key; o++)
+		if (!strcmp(o->key, key))
+			return o;
+	return NULL;
+}
+
+const char *cl_tp_param(const struct cl_tp *tp, const char *key)
+{
+	const struct cl_tp_opt *o;
+	unsigned i;
+
+	for (i = 0; i < tp->nparam; i++)
+		if (!strcmp(tp->param[i].key, key))
+			return tp->param[i].value;
+	o = cl_tp_opt_find(tp->ops, key);
+	return o ? o->def : NULL;
+}
+
+int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
+		    bool *found)
+{
+	const char *v = cl_tp_param(tp, key);
+
+	*found = v != NULL;
+	if (v && cl_parse_num(v, out))
+		return cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%s: not a number",
+				 key, v);
+	return 0;
 }

@@ -128,6 +128,9 @@ int cl_tp_add_wrapper(const struct cl_tp_ops *ops);
 /* Value of -O key for this transport: the -O option, else the board's,
  * else the default in the backend's option table; NULL if none. */
 const char *cl_tp_param(const struct cl_tp *tp, const char *key);
+/* The entry for key in the option table of ops, or NULL. */
+const struct cl_tp_opt *cl_tp_opt_find(const struct cl_tp_ops *ops,
+				       const char *key);
 /* Parse a number or size (0x.., decimal, K/M/G suffix) from a param;
  * *found: it has a value (a default counts). */
 int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
