@@ -313,33 +313,20 @@ static int ram_attr(struct parser *p, const char *a, struct cl_window *w,
 	return 0;
 }
 
-/* Bytes of the backing (the BAR, or the transport's one memory) a window
- * uses: all of its size, or only its aperture. */
-static uint64_t backing_len(const struct cl_window *w, uint64_t size)
-{
-	return w->aperture ? w->aperture : size;
-}
-
 /* Two windows onto the same backing bytes would let an image placed
  * through one overwrite what is reserved through the other. */
-static int check_alias(struct parser *p, const struct cl_window *nw,
-		       uint64_t addr, uint64_t size)
+static int check_alias(struct parser *p, const struct cl_window *nw)
 {
 	const struct cl_board *b = p->b;
-	uint64_t n = backing_len(nw, size), lo, hi;
+	uint64_t lo, hi;
 	char where[32];
 	unsigned i;
 
 	for (i = 0; i < b->nwin; i++) {
 		const struct cl_window *w = &b->win[i];
-		uint64_t wn = backing_len(w, w->size);
 
-		if (w->bar != nw->bar ||
-		    !cl_overlap(nw->offset, n, w->offset, wn))
+		if (!cl_backing_shared(nw, w, &lo, &hi))
 			continue;
-		lo = nw->offset > w->offset ? nw->offset : w->offset;
-		hi = nw->offset + n < w->offset + wn ? nw->offset + n :
-						       w->offset + wn;
 		if (nw->bar >= 0)
 			snprintf(where, sizeof(where), "BAR %d offsets",
 				 nw->bar);
@@ -348,9 +335,9 @@ static int check_alias(struct parser *p, const struct cl_window *nw,
 		return perr(p, "ram%u [0x%" PRIx64 ", 0x%" PRIx64 ") and %s "
 			    "[0x%" PRIx64 ", 0x%" PRIx64 ") from line %zu map "
 			    "the same memory (%s [0x%" PRIx64 ", 0x%" PRIx64
-			    ")): aliased windows", b->nwin, addr, addr + size,
-			    w->name, w->addr, w->addr + w->size,
-			    p->win_line[i], where, lo, hi);
+			    ")): aliased windows", b->nwin, nw->addr,
+			    nw->addr + nw->size, w->name, w->addr,
+			    w->addr + w->size, p->win_line[i], where, lo, hi);
 	}
 	return 0;
 }
@@ -404,14 +391,14 @@ static int key_ram(struct parser *p, char *val)
 				    w->name, w->addr, w->addr + w->size,
 				    p->win_line[i]);
 	}
-	rc = check_alias(p, &nw, addr, size);
+	nw.addr = addr;
+	nw.size = size;
+	rc = check_alias(p, &nw);
 	if (rc)
 		return rc;
 	w = &b->win[b->nwin];
 	*w = nw;
 	snprintf(w->name, sizeof(w->name), "ram%u", b->nwin);
-	w->addr = addr;
-	w->size = size;
 	p->win_line[b->nwin++] = p->line;
 	return 0;
 }
@@ -668,15 +655,12 @@ static int ram_and_reserved(struct parser *p, const char *what, uint64_t a,
 			    uint64_t size)
 {
 	const struct cl_board *b = p->b;
-	unsigned i;
 
 	if (cl_window_find(b, a, size, NULL) < 0)
 		return perr(p, "%s [0x%" PRIx64 ", 0x%" PRIx64 ") is not inside "
 			    "a ram window", what, a, a + size);
-	for (i = 0; i < b->nres; i++)
-		if (a >= b->res[i].addr &&
-		    a + size <= b->res[i].addr + b->res[i].size)
-			return 0;
+	if (cl_reserved_holding(b, a, size))
+		return 0;
 	return perr(p, "%s [0x%" PRIx64 ", 0x%" PRIx64 ") is not inside a "
 		    "reserved range (an image could overwrite it)", what, a,
 		    a + size);

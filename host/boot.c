@@ -47,31 +47,28 @@ static int check_fixed(struct cl_ctx *ctx, const struct cl_board *b,
 		       const struct busy *bz, const char *what, uint64_t addr,
 		       uint64_t size)
 {
+	const struct cl_reserved *r;
+	const struct cl_range *x;
 	struct cl_clash k;
 	char via[160];
-	unsigned i;
 
 	if (cl_window_find(b, addr, size, NULL) < 0)
 		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", +0x%"
 				 PRIx64 ") is not inside one RAM window of "
 				 "board '%s'", what, addr, size, b->name);
-	for (i = 0; i < b->nres; i++)
-		if (cl_clash(b, addr, size, b->res[i].addr, b->res[i].size,
-			     &k))
-			return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", "
-					 "+0x%" PRIx64 ") overlaps reserved "
-					 "'%s'%s", what, addr, size,
-					 b->res[i].name,
-					 cl_clash_via(b, &k, via, sizeof(via)));
-	for (i = 0; i < bz->n; i++)
-		if (cl_clash(b, addr, size, bz->r[i].addr, bz->r[i].size, &k))
-			return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", "
-					 "+0x%" PRIx64 ") overlaps %s [0x%"
-					 PRIx64 ", 0x%" PRIx64 ")%s", what,
-					 addr, size, bz->r[i].name,
-					 bz->r[i].addr,
-					 bz->r[i].addr + bz->r[i].size,
-					 cl_clash_via(b, &k, via, sizeof(via)));
+	r = cl_reserved_hit(b, true, addr, size, &k);
+	if (r)
+		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", +0x%"
+				 PRIx64 ") overlaps reserved '%s'%s", what,
+				 addr, size, r->name,
+				 cl_clash_via(b, &k, via, sizeof(via)));
+	x = cl_busy_hit(b, true, bz->r, bz->n, addr, size, &k);
+	if (x)
+		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", +0x%"
+				 PRIx64 ") overlaps %s [0x%" PRIx64 ", 0x%"
+				 PRIx64 ")%s", what, addr, size, x->name,
+				 x->addr, x->addr + x->size,
+				 cl_clash_via(b, &k, via, sizeof(via)));
 	return 0;
 }
 

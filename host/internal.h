@@ -35,10 +35,17 @@ int cl_interrupted(struct cl_ctx *ctx);
 #define cl_add_ovf(a, b, r) __builtin_add_overflow((a), (b), (r))
 #define cl_mul_ovf(a, b, r) __builtin_mul_overflow((a), (b), (r))
 
-/* [a, a+as) and [b, b+bs) overlap; both ends known not to wrap. */
+/* [a, a+as) and [b, b+bs) overlap; an end past 2^64 is clamped there
+ * (ranges.c's rule), so no sum can wrap. */
 static inline int cl_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
-	return as && bs && a < b + bs && b < a + as;
+	return as && bs && (a < b ? b - a < as : a - b < bs);
+}
+
+/* The end of [a, a+n), clamped at the top of the address space. */
+static inline uint64_t cl_range_end(uint64_t a, uint64_t n)
+{
+	return a + n < a ? UINT64_MAX : a + n;
 }
 
 /* p[0, n) holds only zero bytes. */
@@ -154,8 +161,20 @@ typedef bool (*cl_have_fn)(void *arg, uint64_t off, uint64_t len);
 int cl_elf_wants(const uint8_t *d, uint64_t size, cl_have_fn have, void *arg,
 		 struct cl_range64 *w, unsigned max);
 
-/* plan.c: card ranges [a, a+n) and [c, c+m) reach the same memory: their
- * card addresses overlap, or two windows of b map the same backing bytes
+/* ranges.c: card ranges against a board's windows, reserved and busy
+ * ranges; an empty range meets nothing, an end past 2^64 is clamped.
+ * [a, a+n) lies inside [r, r+rn). */
+bool cl_range_within(uint64_t a, uint64_t n, uint64_t r, uint64_t rn);
+/* Windows x and y show the same backing bytes (the same BAR, or both
+ * none; an aperture window counts its aperture): [*lo, *hi) of them (lo,
+ * hi may be NULL). */
+bool cl_backing_shared(const struct cl_window *x, const struct cl_window *y,
+		       uint64_t *lo, uint64_t *hi);
+/* Two windows of b without apertures show the same backing bytes (board
+ * files refuse that; a board built in memory may still do it). */
+bool cl_board_aliased(const struct cl_board *b);
+/* Card ranges [a, a+n) and [c, c+m) reach the same memory: their card
+ * addresses overlap, or two windows of b map the same backing bytes
  * (the same BAR, or both none) behind them. k gets the card addresses
  * around a to step over and, for an alias, the two windows (else -1). */
 struct cl_clash {
@@ -164,9 +183,24 @@ struct cl_clash {
 };
 bool cl_clash(const struct cl_board *b, uint64_t a, uint64_t n, uint64_t c,
 	      uint64_t m, struct cl_clash *k);
+/* cl_clash when alias (b may alias windows: cl_board_aliased), else in
+ * card addresses only (cheap in loops over thousands of ranges). */
+bool cl_meets(const struct cl_board *b, bool alias, uint64_t a, uint64_t n,
+	      uint64_t c, uint64_t m, struct cl_clash *k);
 /* " (the same memory: ram1 and ram0 map ...)" for an alias, else "". */
 const char *cl_clash_via(const struct cl_board *b, const struct cl_clash *k,
 			 char *buf, size_t len);
+/* The first reserved range of b / of busy that [a, a+n) meets (cl_meets),
+ * or NULL. */
+const struct cl_reserved *cl_reserved_hit(const struct cl_board *b,
+					  bool alias, uint64_t a, uint64_t n,
+					  struct cl_clash *k);
+const struct cl_range *cl_busy_hit(const struct cl_board *b, bool alias,
+				   const struct cl_range *busy, unsigned nbusy,
+				   uint64_t a, uint64_t n, struct cl_clash *k);
+/* The reserved range of b that holds all of [a, a+n), or NULL. */
+const struct cl_reserved *cl_reserved_holding(const struct cl_board *b,
+					      uint64_t a, uint64_t n);
 /* plan.c: place the command line of p in free RAM, clear of p's span and
  * of busy (a boot passes every image's span). 0 when cmdline is NULL. */
 int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,

@@ -29,120 +29,6 @@ static int align_up_to(uint64_t x, uint64_t align, uint64_t rem, uint64_t *y)
 	return 0;
 }
 
-/* Window w's backing bytes behind the part of [a, a+n) it holds, as
- * [*lo, *hi); false when it holds none of it, or shows card memory through
- * an aperture (moved by a register to the card address itself, so only
- * card addresses can meet there). */
-static bool backing_of(const struct cl_window *w, uint64_t a, uint64_t n,
-		       uint64_t *lo, uint64_t *hi)
-{
-	uint64_t wend, aend, s, e;
-
-	if (w->aperture || cl_add_ovf(w->addr, w->size, &wend) ||
-	    cl_add_ovf(a, n, &aend))
-		return false;
-	s = a > w->addr ? a : w->addr;
-	e = aend < wend ? aend : wend;
-	return s < e && !cl_add_ovf(w->offset, s - w->addr, lo) &&
-	       !cl_add_ovf(w->offset, e - w->addr, hi);
-}
-
-bool cl_clash(const struct cl_board *b, uint64_t a, uint64_t n, uint64_t c,
-	      uint64_t m, struct cl_clash *k)
-{
-	unsigned i, j;
-
-	if (cl_overlap(a, n, c, m)) {
-		*k = (struct cl_clash){ c, c + m, -1, -1 };
-		return true;
-	}
-	if (b->nwin < 2 || !n || !m)
-		return false;
-	for (i = 0; i < b->nwin; i++) {
-		const struct cl_window *wa = &b->win[i];
-		uint64_t alo, ahi, clo, chi;
-
-		if (!backing_of(wa, a, n, &alo, &ahi))
-			continue;
-		for (j = 0; j < b->nwin; j++) {
-			const struct cl_window *wc = &b->win[j];
-
-			if (j == i || wc->bar != wa->bar ||
-			    !backing_of(wc, c, m, &clo, &chi) ||
-			    !cl_overlap(alo, ahi - alo, clo, chi - clo))
-				continue;
-			/* c's bytes as seen through a's window */
-			if (clo < wa->offset)
-				clo = wa->offset;
-			if (chi - wa->offset > wa->size)
-				chi = wa->offset + wa->size;
-			*k = (struct cl_clash){ wa->addr + (clo - wa->offset),
-						wa->addr + (chi - wa->offset),
-						(int)i, (int)j };
-			return true;
-		}
-	}
-	return false;
-}
-
-const char *cl_clash_via(const struct cl_board *b, const struct cl_clash *k,
-			 char *buf, size_t len)
-{
-	if (k->wa < 0)
-		return "";
-	snprintf(buf, len, " (the same memory: %s and %s map the same backing "
-		 "bytes)", b->win[k->wa].name, b->win[k->wc].name);
-	return buf;
-}
-
-/* Two windows of b show the same backing bytes (board files refuse that;
- * a board built in memory may still do it). */
-static bool board_aliased(const struct cl_board *b)
-{
-	unsigned i, j;
-
-	for (i = 0; i < b->nwin; i++)
-		for (j = i + 1; j < b->nwin; j++) {
-			const struct cl_window *x = &b->win[i], *y = &b->win[j];
-			uint64_t xe, ye;
-
-			if (x->aperture || y->aperture || x->bar != y->bar ||
-			    cl_add_ovf(x->offset, x->size, &xe) ||
-			    cl_add_ovf(y->offset, y->size, &ye))
-				continue;
-			if (cl_overlap(x->offset, x->size, y->offset, y->size))
-				return true;
-		}
-	return false;
-}
-
-/* cl_clash, in card addresses only when the board has no aliased windows
- * (the common case, and cheap in loops over thousands of ranges). */
-static bool meets(const struct cl_board *b, bool alias, uint64_t a,
-		  uint64_t n, uint64_t c, uint64_t m, struct cl_clash *k)
-{
-	if (alias)
-		return cl_clash(b, a, n, c, m, k);
-	if (!cl_overlap(a, n, c, m))
-		return false;
-	*k = (struct cl_clash){ c, c + m, -1, -1 };
-	return true;
-}
-
-static const struct cl_reserved *reserved_hit(const struct cl_board *b,
-					      bool alias, uint64_t addr,
-					      uint64_t size,
-					      struct cl_clash *k)
-{
-	unsigned i;
-
-	for (i = 0; i < b->nres; i++)
-		if (meets(b, alias, addr, size, b->res[i].addr,
-			  b->res[i].size, k))
-			return &b->res[i];
-	return NULL;
-}
-
 /* What a search for free card memory must avoid, besides reserved ranges:
  * ranges used by other images, this image's planned segments and its span
  * (for data placed around it), and everything outside [lo, hi] (a
@@ -156,7 +42,7 @@ struct space {
 	unsigned nseg;
 	uint64_t span_addr, span_size; /* size 0: none */
 	uint64_t lo, hi;
-	bool alias;                    /* set by search(): board_aliased() */
+	bool alias;                    /* set by search(): cl_board_aliased() */
 };
 
 /* The first thing [a, a+n) runs into, as [*bs, *be); false when free. */
@@ -166,7 +52,7 @@ static bool blocked(const struct space *sp, uint64_t a, uint64_t n,
 	const struct cl_board *b = sp->b;
 	struct cl_clash k;
 	unsigned i;
-	bool hit = false;
+	bool hit;
 
 	if (a < sp->lo) {
 		*bs = 0, *be = sp->lo;
@@ -176,17 +62,14 @@ static bool blocked(const struct space *sp, uint64_t a, uint64_t n,
 		*bs = sp->hi + 1, *be = UINT64_MAX;
 		return true;
 	}
-	if (reserved_hit(b, sp->alias, a, n, &k))
-		hit = true;
-	for (i = 0; !hit && i < sp->nbusy; i++)
-		hit = meets(b, sp->alias, a, n, sp->busy[i].addr,
-			    sp->busy[i].size, &k);
+	hit = cl_reserved_hit(b, sp->alias, a, n, &k) ||
+	      cl_busy_hit(b, sp->alias, sp->busy, sp->nbusy, a, n, &k);
 	for (i = 0; !hit && i < sp->nseg; i++)
-		hit = meets(b, sp->alias, a, n, sp->seg[i].addr,
-			    sp->seg[i].memsz, &k);
+		hit = cl_meets(b, sp->alias, a, n, sp->seg[i].addr,
+			       sp->seg[i].memsz, &k);
 	if (!hit)
-		hit = meets(b, sp->alias, a, n, sp->span_addr, sp->span_size,
-			    &k);
+		hit = cl_meets(b, sp->alias, a, n, sp->span_addr,
+			       sp->span_size, &k);
 	if (hit)
 		*bs = k.bs, *be = k.be;
 	return hit;
@@ -220,7 +103,7 @@ static int search(const struct space *in, uint64_t n, uint64_t align,
 
 	if (!n)
 		return -1;
-	s.alias = board_aliased(b);
+	s.alias = cl_board_aliased(b);
 	for (i = 0; i < nw; i++)
 		order[i] = i;
 	for (i = 1; i < nw; i++) /* insertion sort: at most 8 windows */
@@ -382,7 +265,7 @@ static int check_alias_segs(struct cl_ctx *ctx, const struct cl_plan *p)
 	char via[160];
 	unsigned i, j;
 
-	if (!board_aliased(b))
+	if (!cl_board_aliased(b))
 		return 0;
 	for (i = 0; i < p->nseg; i++)
 		for (j = i + 1; j < p->nseg; j++) {
@@ -411,12 +294,13 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 	struct cl_plan_seg *sorted;
 	struct cl_clash k;
 	char via[160];
-	bool alias = board_aliased(b);
+	bool alias = cl_board_aliased(b);
 	unsigned i;
 
 	for (i = 0; i < p->nseg; i++) {
 		struct cl_plan_seg *s = &p->seg[i];
 		const struct cl_reserved *r;
+		const struct cl_range *x;
 		uint64_t end;
 		int w;
 
@@ -431,26 +315,21 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 					 "board '%s'", s->phidx, s->addr, end,
 					 b->name);
 		s->win = (unsigned)w;
-		r = reserved_hit(b, alias, s->addr, s->memsz, &k);
+		r = cl_reserved_hit(b, alias, s->addr, s->memsz, &k);
 		if (r)
 			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
 					 " overlaps reserved '%s' " RANGE "%s",
 					 s->phidx, s->addr, end, r->name,
 					 r->addr, r->addr + r->size,
 					 cl_clash_via(b, &k, via, sizeof(via)));
-		for (unsigned u = 0; u < o->nbusy; u++) {
-			const struct cl_range *x = &o->busy[u];
-
-			if (meets(b, alias, s->addr, s->memsz, x->addr,
-				  x->size, &k))
-				return cl_seterr(ctx, CL_E_PLACE, "segment %u "
-						 RANGE " of '%s' overlaps %s "
-						 RANGE "%s", s->phidx, s->addr,
-						 end, p->img->path, x->name,
-						 x->addr, x->addr + x->size,
-						 cl_clash_via(b, &k, via,
-							      sizeof(via)));
-		}
+		x = cl_busy_hit(b, alias, o->busy, o->nbusy, s->addr,
+				s->memsz, &k);
+		if (x)
+			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
+					 " of '%s' overlaps %s " RANGE "%s",
+					 s->phidx, s->addr, end, p->img->path,
+					 x->name, x->addr, x->addr + x->size,
+					 cl_clash_via(b, &k, via, sizeof(via)));
 	}
 	if (check_alias_segs(ctx, p))
 		return CL_E_PLACE;
