@@ -315,7 +315,6 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 static int pick_entry(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		      struct cl_boot *bt, const struct cl_card_status *st)
 {
-	unsigned i, k;
 	int rc;
 
 	bt->entry = bt->plan[0]->entry;
@@ -326,16 +325,7 @@ static int pick_entry(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	} else if (sp->popts.has_entry) {
 		bt->entry = sp->popts.entry;
 	}
-	for (i = 0; i < bt->nimg; i++)
-		for (k = 0; k < bt->plan[i]->nseg; k++) {
-			const struct cl_plan_seg *s = &bt->plan[i]->seg[k];
-
-			if ((s->flags & PF_X) && bt->entry >= s->addr &&
-			    bt->entry - s->addr < s->memsz)
-				return 0;
-		}
-	return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not inside "
-			 "a loaded executable segment", bt->entry);
+	return cl_entry_check(ctx, bt->plan, bt->nimg, bt->entry);
 }
 
 int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,

@@ -201,6 +201,10 @@ const struct cl_range *cl_busy_hit(const struct cl_board *b, bool alias,
 /* The reserved range of b that holds all of [a, a+n), or NULL. */
 const struct cl_reserved *cl_reserved_holding(const struct cl_board *b,
 					      uint64_t a, uint64_t n);
+/* plan.c: e lies inside an executable segment of one of plans[0..n);
+ * else CL_E_PLACE naming it. */
+int cl_entry_check(struct cl_ctx *ctx, struct cl_plan *const *plans,
+		   unsigned n, uint64_t e);
 /* plan.c: place the command line of p in free RAM, clear of p's span and
  * of busy (a boot passes every image's span). 0 when cmdline is NULL. */
 int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,

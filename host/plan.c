@@ -362,6 +362,7 @@ static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 	uint64_t e = img->kind == CL_KIND_RAW ? img->raw_addr :
 						 img->entry + p->bias;
 	unsigned i;
+	int rc;
 
 	if (o->has_entry) {
 		e = o->entry;
@@ -383,17 +384,27 @@ static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 			}
 		}
 	}
-	for (i = 0; i < p->nseg; i++) {
-		const struct cl_plan_seg *s = &p->seg[i];
+	rc = cl_entry_check(ctx, &p, 1, e);
+	if (!rc)
+		p->entry = e;
+	return rc;
+}
 
-		if ((s->flags & PF_X) && e >= s->addr && e - s->addr < s->memsz)
-			break;
-	}
-	if (i == p->nseg)
-		return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not "
-				 "inside a loaded executable segment", e);
-	p->entry = e;
-	return 0;
+int cl_entry_check(struct cl_ctx *ctx, struct cl_plan *const *plans,
+		   unsigned n, uint64_t e)
+{
+	unsigned i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < plans[i]->nseg; k++) {
+			const struct cl_plan_seg *s = &plans[i]->seg[k];
+
+			if ((s->flags & PF_X) && e >= s->addr &&
+			    e - s->addr < s->memsz)
+				return 0;
+		}
+	return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not inside "
+			 "a loaded executable segment", e);
 }
 
 static int check_machine(struct cl_ctx *ctx, const struct cl_image *img,
