@@ -2,7 +2,6 @@
 /* board.c - board files: parse and validate the description of a card */
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -774,73 +773,39 @@ int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
 	return parse(ctx, name, text, len, out, NULL);
 }
 
-/* The bytes of board file path (malloc'd). Anything wrong with the file,
- * missing included, is CL_E_BOARD; *missing (if given) reports a file that
- * does not exist instead of an error. */
+/* The bytes of board file path (malloc'd, NUL-terminated). Anything
+ * wrong with the file, missing included, is CL_E_BOARD. */
 static int read_board(struct cl_ctx *ctx, const char *path, char **out,
-		      size_t *outlen, int *missing)
+		      size_t *outlen)
 {
-	size_t len = 0;
-	ssize_t r;
-	char *buf;
-	int fd, rc;
+	int e;
 
-	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (missing && (errno == ENOENT || errno == ENOTDIR)) {
-			*missing = 1;
-			return CL_E_BOARD;
-		}
+	switch (cl_file_slurp(path, BOARD_FILE_MAX, 0, out, outlen, &e)) {
+	case CL_SLURP_OK:
+		return 0;
+	case CL_SLURP_OPEN:
 		return cl_seterr(ctx, CL_E_BOARD, "cannot open board file "
-				 "'%s': %s", path, strerror(errno));
+				 "'%s': %s", path, strerror(e));
+	case CL_SLURP_TOOBIG:
+		return cl_seterr(ctx, CL_E_BOARD, "board file '%s' is larger "
+				 "than %d KiB", path, BOARD_FILE_MAX / 1024);
+	case CL_SLURP_NOMEM:
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory reading '%s'",
+				 path);
+	default:
+		return cl_seterr(ctx, CL_E_BOARD, "cannot read board file "
+				 "'%s': %s", path, strerror(e));
 	}
-	buf = malloc(BOARD_FILE_MAX + 1);
-	if (!buf) {
-		rc = cl_seterr(ctx, CL_E_NOMEM, "out of memory reading '%s'",
-			       path);
-		goto out_close;
-	}
-	for (;;) {
-		r = read(fd, buf + len, BOARD_FILE_MAX + 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = cl_seterr(ctx, CL_E_BOARD, "cannot read board "
-				       "file '%s': %s", path, strerror(errno));
-			goto out_free;
-		}
-		if (!r)
-			break;
-		len += (size_t)r;
-		if (len > BOARD_FILE_MAX) {
-			rc = cl_seterr(ctx, CL_E_BOARD, "board file '%s' is "
-				       "larger than %d KiB", path,
-				       BOARD_FILE_MAX / 1024);
-			goto out_free;
-		}
-	}
-	close(fd);
-	*out = buf;
-	*outlen = len;
-	return 0;
-
-out_free:
-	free(buf);
-out_close:
-	close(fd);
-	return rc;
 }
 
-/* Read and parse path (see read_board for missing). */
-static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out,
-		int *missing)
+/* Read and parse path. */
+static int load(struct cl_ctx *ctx, const char *path, struct cl_board *out)
 {
 	size_t len = 0;
 	char *buf;
 	int rc;
 
-	rc = read_board(ctx, path, &buf, &len, missing);
+	rc = read_board(ctx, path, &buf, &len);
 	if (!rc)
 		rc = parse(ctx, path, buf, len, out, NULL);
 	free(buf);
@@ -853,7 +818,7 @@ int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out)
 		return cl_seterr(ctx, CL_E_USAGE, "cl_board_load: no %s",
 				 path ? "board" : "path");
 	memset(out, 0, sizeof(*out));
-	return load(ctx, path, out, NULL);
+	return load(ctx, path, out);
 }
 
 int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
@@ -868,7 +833,7 @@ int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
 		return cl_seterr(ctx, CL_E_USAGE, "cl_board_lint: no %s",
 				 path ? "board" : "path");
 	memset(out, 0, sizeof(*out));
-	rc = read_board(ctx, path, &buf, &len, NULL);
+	rc = read_board(ctx, path, &buf, &len);
 	if (rc && on_error)
 		on_error(arg, cl_errmsg(ctx));
 	if (!rc)
@@ -908,8 +873,9 @@ int cl_board_locate(struct cl_ctx *ctx, const char *name,
 		if (k < 0 || (size_t)k >= len)
 			return cl_seterr(ctx, CL_E_BOARD, "board directory "
 					 "'%s' has too long a name", dirs[i]);
-		/* what read_board calls missing: anything else (a file we
-		 * may not read, a directory) is that file's error */
+		/* only a file that is not there is looked for further:
+		 * anything else (a file we may not read, a directory) is
+		 * that file's error */
 		if (!access(path, F_OK) || (errno != ENOENT &&
 					    errno != ENOTDIR))
 			return 0;
@@ -937,7 +903,7 @@ int cl_board_find(struct cl_ctx *ctx, const char *name,
 		return cl_seterr(ctx, CL_E_USAGE, "cl_board_find: no board");
 	memset(out, 0, sizeof(*out));
 	rc = cl_board_locate(ctx, name, dirs, path, sizeof(path));
-	return rc ? rc : load(ctx, path, out, NULL);
+	return rc ? rc : load(ctx, path, out);
 }
 
 uint64_t cl_board_ram_total(const struct cl_board *b)

@@ -217,6 +217,24 @@ uint64_t cl_board_ram_total(const struct cl_board *b);
  * larger than max) or CL_E_NOMEM, *out NULL. */
 int cl_read_file(struct cl_ctx *ctx, const char *path, uint64_t max,
 		 uint8_t **out, size_t *len);
+/* What cl_file_slurp found wrong. */
+enum cl_slurp {
+	CL_SLURP_OK,
+	CL_SLURP_OPEN,       /* cannot open it (errno) */
+	CL_SLURP_READ,       /* cannot stat or read it (errno, or 0) */
+	CL_SLURP_TOOBIG,     /* more than max bytes */
+	CL_SLURP_NOTREG,     /* CL_SLURP_REGULAR: not a regular file, or empty */
+	CL_SLURP_NOMEM,
+};
+#define CL_SLURP_REGULAR 0x1u /* a regular file of 1 byte or more only */
+/* The small-file reader under cl_read_file, board files and recipes: path
+ * read whole, at most max bytes, into a malloc'd buffer with a NUL after
+ * the bytes (*len does not count it). Any kind of file unless
+ * CL_SLURP_REGULAR. The caller words the error.
+ * Return: CL_SLURP_OK; else what failed, with *out NULL and *errnum the
+ * errno of a failed open, stat or read (else 0). */
+enum cl_slurp cl_file_slurp(const char *path, uint64_t max, unsigned flags,
+			    char **out, size_t *len, int *errnum);
 /* A number as boards and options write it: decimal or 0x hex, with an
  * optional K, M or G suffix (powers of 1024). Return: 0; -1 when s is not
  * a number, -2 when it overflows 64 bits. */
