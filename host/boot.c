@@ -109,7 +109,7 @@ static int card_dtb(struct cl_ctx *ctx, struct cl_boot *bt,
 	const struct cl_board *b = bt->board;
 	uint64_t addr = st->ready == CARDBOOT_READY ? st->platform_dtb :
 						      b->platform_dtb;
-	uint8_t hdr[8];
+	uint8_t hdr[CL_DTB_HEAD];
 	uint32_t size;
 	int rc;
 
@@ -124,9 +124,8 @@ static int card_dtb(struct cl_ctx *ctx, struct cl_boot *bt,
 	if (rc)
 		return cl_seterr(ctx, rc, "platform DTB at 0x%" PRIx64 ": %s",
 				 addr, cl_errmsg(ctx));
-	size = (uint32_t)hdr[4] << 24 | hdr[5] << 16 | hdr[6] << 8 | hdr[7];
-	if (cl_get_word(hdr, 4, 2) != 0xd00dfeed || size < 40 ||
-	    size > (2u << 20) || cl_window_find(b, addr, size, NULL) < 0)
+	if (!cl_dtb_head(hdr, &size) || size > (2u << 20) ||
+	    cl_window_find(b, addr, size, NULL) < 0)
 		return cl_seterr(ctx, CL_E_FORMAT, "no device tree at 0x%" PRIx64
 				 " on the card (magic or size %u wrong)",
 				 addr, size);

@@ -237,5 +237,10 @@ struct cl_dtb_edit {
 int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 		 size_t inlen, const struct cl_dtb_edit *ed, void **out,
 		 size_t *outlen);
+/* dtb.c: a device tree's first CL_DTB_HEAD bytes (magic, totalsize):
+ * true when the magic is right and the totalsize holds a header; *size
+ * is the totalsize either way. */
+#define CL_DTB_HEAD 8
+bool cl_dtb_head(const uint8_t *head, uint32_t *size);
 
 #endif /* CL_INTERNAL_H */
