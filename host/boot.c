@@ -20,6 +20,17 @@
 
 #define MAX_BUSY 8192
 
+/* A boot as cl_boot_plan allocates it: callers see pub. */
+struct boot_in {
+	struct cl_boot pub;
+	uint8_t *owned[CL_BOOT_MAX_DATA]; /* the data's bytes, freed with it */
+};
+
+static struct boot_in *boot_in(struct cl_boot *bt)
+{
+	return (struct boot_in *)((char *)bt - offsetof(struct boot_in, pub));
+}
+
 struct busy {
 	struct cl_range *r;
 	unsigned n;
@@ -264,6 +275,7 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	const struct cl_board *b = sp->board;
 	uint64_t align = b->data_align ? b->data_align : 4096;
 	uint64_t max = cl_board_ram_total(b);
+	uint8_t **own = boot_in(bt)->owned;
 	struct cl_dtb_edit ed = { 0 };
 	uint8_t *raw = NULL;
 	size_t len;
@@ -271,18 +283,18 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	int rc;
 
 	for (i = 0; i < sp->nblob; i++) {
-		rc = cl_read_file(ctx, sp->blob[i].path, max, &bt->owned[i], &len);
+		rc = cl_read_file(ctx, sp->blob[i].path, max, &own[i], &len);
 		if (!rc)
 			rc = place_data(ctx, bt, bz, sp->blob[i].name,
-					bt->owned[i], len, sp->blob[i].has_addr,
+					own[i], len, sp->blob[i].has_addr,
 					sp->blob[i].addr, align);
 		if (rc)
 			return rc;
 	}
 	if (sp->initrd) {
-		rc = cl_read_file(ctx, sp->initrd, max, &bt->owned[i], &len);
+		rc = cl_read_file(ctx, sp->initrd, max, &own[i], &len);
 		if (!rc)
-			rc = place_data(ctx, bt, bz, "initrd", bt->owned[i],
+			rc = place_data(ctx, bt, bz, "initrd", own[i],
 					len, false, 0, align);
 		if (rc)
 			return rc;
@@ -299,10 +311,10 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	ed.memory = b->dtb_memory ? b : NULL;
 	if (!rc)
 		rc = cl_dtb_patch(ctx, sp->dtb ? sp->dtb : "(card)", raw, len,
-				  &ed, (void **)&bt->owned[i], &len);
+				  &ed, (void **)&own[i], &len);
 	free(raw);
 	if (!rc)
-		rc = place_data(ctx, bt, bz, "dtb", bt->owned[i], len, false, 0,
+		rc = place_data(ctx, bt, bz, "dtb", own[i], len, false, 0,
 				align > 8 ? align : 8);
 	if (!rc)
 		bt->dtb = &bt->data[bt->ndata - 1];
@@ -332,6 +344,7 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 {
 	struct cl_card_status st = { 0 };
 	struct busy bz = { 0 };
+	struct boot_in *in;
 	struct cl_boot *bt;
 	unsigned i;
 	int rc;
@@ -339,13 +352,14 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	*out = NULL;
 	if (!sp->nimage)
 		return cl_seterr(ctx, CL_E_USAGE, "no image to boot");
-	bt = calloc(1, sizeof(*bt));
+	in = calloc(1, sizeof(*in));
 	bz.r = calloc(MAX_BUSY, sizeof(*bz.r));
-	if (!bt || !bz.r) {
-		free(bt);
+	if (!in || !bz.r) {
+		free(in);
 		free(bz.r);
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
 	}
+	bt = &in->pub;
 	bt->board = sp->board;
 	/* what the ROM announced, if it has (reading only) */
 	rc = tp && sp->board->has_mailbox ?
@@ -409,6 +423,6 @@ void cl_boot_free(struct cl_boot *bt)
 		cl_image_free(bt->img[i]);
 	}
 	for (i = 0; i < CL_BOOT_MAX_DATA; i++)
-		free(bt->owned[i]);
-	free(bt);
+		free(boot_in(bt)->owned[i]);
+	free(boot_in(bt));
 }

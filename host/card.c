@@ -137,8 +137,8 @@ static int check_entry(struct cl_ctx *ctx, const struct cl_board *b,
 		return cl_seterr(ctx, CL_E_STATE, "staged entry 0x%" PRIx64
 				 " is inside reserved '%s' [0x%" PRIx64 ", 0x%"
 				 PRIx64 ") of board '%s'; not released", entry,
-				 r->name, r->addr, cl_range_end(r->addr, r->size),
-				 b->name);
+				 r->name, r->addr,
+				 cl_range_end(r->addr, r->size), b->name);
 	if (clashes(b, entry, 1, b->mailbox, CARDBOOT_MB_SIZE))
 		what = "mailbox";
 	else if (b->has_console && clashes(b, entry, 1,

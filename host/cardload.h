@@ -306,16 +306,6 @@ struct cl_image {
 	unsigned nnotes;           /* notes of any owner, for the record */
 	struct cl_dyninfo dyn;
 	bool streamed;             /* low-memory: data holds only metadata */
-	/* private */
-	void *elf;                 /* Elf * */
-	void *map;                 /* backing allocation */
-	size_t map_size;
-	int map_kind;
-	const void *fmt;           /* streamed: struct cl_decomp, or NULL */
-	void *meta;                /* streamed: sparse reservation = data */
-	size_t meta_size;
-	uint64_t mem_limit;        /* streamed: decoder memory allowed */
-	uint32_t stream_crc;       /* streamed: CRC-32 of the whole image */
 };
 
 int cl_image_open(struct cl_ctx *ctx, const char *path,
@@ -633,7 +623,6 @@ struct cl_boot {             /* the planned boot */
 	const struct cl_data *initrd, *dtb; /* in data[], or NULL */
 	uint64_t entry, arg[4];
 	uint32_t argmask;
-	uint8_t *owned[CL_BOOT_MAX_DATA];
 };
 
 /* Plan it all, checked, before any write; tp (may be NULL) is only read,

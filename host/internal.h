@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,28 @@ uint32_t cl_crc32_zeros(uint32_t crc, uint64_t len);
 /* CRC of A then B, from the CRC of A, the CRC of B and B's length. */
 uint32_t cl_crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
+/* image.c: an image as the library holds it (it always allocates the
+ * whole of this; callers see pub). */
+struct cl_decomp;
+struct cl_image_in {
+	struct cl_image pub;
+	void *elf;                   /* Elf * */
+	void *map;                   /* backing allocation */
+	size_t map_size;
+	int map_kind;
+	const struct cl_decomp *fmt; /* streamed: its format, or NULL */
+	void *meta;                  /* streamed: sparse reservation = data */
+	size_t meta_size;
+	uint64_t mem_limit;          /* streamed: decoder memory allowed */
+	uint32_t stream_crc;         /* streamed: CRC-32 of the whole image */
+};
+
+static inline struct cl_image_in *img_in(const struct cl_image *img)
+{
+	return (struct cl_image_in *)((char *)img -
+				      offsetof(struct cl_image_in, pub));
+}
+
 /* elf.c: validate img->data as ELF and fill the image's ELF facts. */
 int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img);
 void cl_elf_release(struct cl_image *img);
@@ -87,9 +110,8 @@ uint64_t cl_image_cap(const struct cl_image_opts *opts, uint64_t in_size,
 int cl_image_cap_error(struct cl_ctx *ctx, const char *name,
 		       const struct cl_image_opts *opts, uint64_t in_size,
 		       bool compressed);
-/* image_stream.c: open img (img->map holds the file, d its format or
+/* image_stream.c: open img (its map holds the file, d its format or
  * NULL) for a low-memory load: img->data keeps only the metadata. */
-struct cl_decomp;
 int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 		    const char *name, const struct cl_decomp *d,
 		    const struct cl_image_opts *opts);

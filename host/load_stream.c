@@ -189,8 +189,9 @@ static int stream_all(struct sload *l)
 	size_t n;
 	int rc;
 
-	rc = cl_stream_open(l->ctx, img->path, img->fmt, img->map,
-			    img->map_size, true, img->size, img->mem_limit, &s);
+	rc = cl_stream_open(l->ctx, img->path, img_in(img)->fmt,
+			    img_in(img)->map, img_in(img)->map_size, true,
+			    img->size, img_in(img)->mem_limit, &s);
 	while (!rc) {
 		uint64_t pos = s->out_pos;
 
@@ -200,7 +201,7 @@ static int stream_all(struct sload *l)
 		rc = route(l, chunk, pos, n);
 	}
 	if ((rc && s && s->over_cap) || (!rc && (s->out_pos != img->size ||
-						 s->crc != img->stream_crc)))
+						 s->crc != img_in(img)->stream_crc)))
 		rc = cl_seterr(l->ctx, CL_E_FILE, "'%s' changed while it was "
 			       "being %s", img->path, l->v ? "compared with "
 			       "the card" : "loaded; card left held");
