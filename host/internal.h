@@ -227,8 +227,13 @@ const struct cl_reserved *cl_reserved_holding(const struct cl_board *b,
  * else CL_E_PLACE naming it. */
 int cl_entry_check(struct cl_ctx *ctx, struct cl_plan *const *plans,
 		   unsigned n, uint64_t e);
-/* plan.c: place the command line of p in free RAM, clear of p's span and
- * of busy (a boot passes every image's span). 0 when cmdline is NULL. */
+/* plan_place.c: where the segments of p's image land (sets link_base,
+ * span, align, base, bias, placement); CL_E_PLACE, CL_E_USAGE. */
+int cl_plan_place(struct cl_ctx *ctx, struct cl_plan *p,
+		  const struct cl_plan_opts *o);
+/* plan_place.c: place the command line of p in free RAM, clear of p's
+ * span and of busy (a boot passes every image's span). 0 when cmdline is
+ * NULL. */
 int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 		    const struct cl_range *busy, unsigned nbusy);
 
