@@ -183,8 +183,10 @@ typedef bool (*cl_have_fn)(void *arg, uint64_t off, uint64_t len);
 int cl_elf_wants(const uint8_t *d, uint64_t size, cl_have_fn have, void *arg,
 		 struct cl_range64 *w, unsigned max);
 
-/* ranges.c: card ranges against a board's windows, reserved and busy
- * ranges; an empty range meets nothing, an end past 2^64 is clamped.
+/* ranges.c: card ranges against a board's windows (cl_window_find is
+ * public), reserved and busy ranges; an empty range meets nothing, an end
+ * past 2^64 is clamped.
+ *
  * [a, a+n) lies inside [r, r+rn). */
 bool cl_range_within(uint64_t a, uint64_t n, uint64_t r, uint64_t rn);
 /* Windows x and y show the same backing bytes (the same BAR, or both
