@@ -151,7 +151,8 @@ install: $(BIN) $(LIB)
 		$(DESTDIR)$(INCDIR)/cardload $(DESTDIR)$(DATADIR)/boards
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cardload
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcardload.a
-	install -m 644 host/cardload.h card-bsp/include/cardboot.h \
+	install -m 644 host/cardload.h host/cardload_board.h \
+		host/cardload_card.h card-bsp/include/cardboot.h \
 		$(DESTDIR)$(INCDIR)/cardload/
 	install -m 644 boards/*.board $(DESTDIR)$(DATADIR)/boards/
 

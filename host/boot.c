@@ -20,6 +20,17 @@
 
 #define MAX_BUSY 8192
 
+/* A boot as cl_boot_plan allocates it: callers see pub. */
+struct boot_in {
+	struct cl_boot pub;
+	uint8_t *owned[CL_BOOT_MAX_DATA]; /* the data's bytes, freed with it */
+};
+
+static struct boot_in *boot_in(struct cl_boot *bt)
+{
+	return (struct boot_in *)((char *)bt - offsetof(struct boot_in, pub));
+}
+
 struct busy {
 	struct cl_range *r;
 	unsigned n;
@@ -47,31 +58,28 @@ static int check_fixed(struct cl_ctx *ctx, const struct cl_board *b,
 		       const struct busy *bz, const char *what, uint64_t addr,
 		       uint64_t size)
 {
+	const struct cl_reserved *r;
+	const struct cl_range *x;
 	struct cl_clash k;
 	char via[160];
-	unsigned i;
 
 	if (cl_window_find(b, addr, size, NULL) < 0)
 		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", +0x%"
 				 PRIx64 ") is not inside one RAM window of "
 				 "board '%s'", what, addr, size, b->name);
-	for (i = 0; i < b->nres; i++)
-		if (cl_clash(b, addr, size, b->res[i].addr, b->res[i].size,
-			     &k))
-			return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", "
-					 "+0x%" PRIx64 ") overlaps reserved "
-					 "'%s'%s", what, addr, size,
-					 b->res[i].name,
-					 cl_clash_via(b, &k, via, sizeof(via)));
-	for (i = 0; i < bz->n; i++)
-		if (cl_clash(b, addr, size, bz->r[i].addr, bz->r[i].size, &k))
-			return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", "
-					 "+0x%" PRIx64 ") overlaps %s [0x%"
-					 PRIx64 ", 0x%" PRIx64 ")%s", what,
-					 addr, size, bz->r[i].name,
-					 bz->r[i].addr,
-					 bz->r[i].addr + bz->r[i].size,
-					 cl_clash_via(b, &k, via, sizeof(via)));
+	r = cl_reserved_hit(b, true, addr, size, &k);
+	if (r)
+		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", +0x%"
+				 PRIx64 ") overlaps reserved '%s'%s", what,
+				 addr, size, r->name,
+				 cl_clash_via(b, &k, via, sizeof(via)));
+	x = cl_busy_hit(b, true, bz->r, bz->n, addr, size, &k);
+	if (x)
+		return cl_seterr(ctx, CL_E_PLACE, "%s [0x%" PRIx64 ", +0x%"
+				 PRIx64 ") overlaps %s [0x%" PRIx64 ", 0x%"
+				 PRIx64 ")%s", what, addr, size, x->name,
+				 x->addr, x->addr + x->size,
+				 cl_clash_via(b, &k, via, sizeof(via)));
 	return 0;
 }
 
@@ -112,7 +120,7 @@ static int card_dtb(struct cl_ctx *ctx, struct cl_boot *bt,
 	const struct cl_board *b = bt->board;
 	uint64_t addr = st->ready == CARDBOOT_READY ? st->platform_dtb :
 						      b->platform_dtb;
-	uint8_t hdr[8];
+	uint8_t hdr[CL_DTB_HEAD];
 	uint32_t size;
 	int rc;
 
@@ -127,9 +135,8 @@ static int card_dtb(struct cl_ctx *ctx, struct cl_boot *bt,
 	if (rc)
 		return cl_seterr(ctx, rc, "platform DTB at 0x%" PRIx64 ": %s",
 				 addr, cl_errmsg(ctx));
-	size = be32_get(hdr + 4);
-	if (be32_get(hdr) != 0xd00dfeed || size < 40 ||
-	    size > (2u << 20) || cl_window_find(b, addr, size, NULL) < 0)
+	if (!cl_dtb_head(hdr, &size) || size > (2u << 20) ||
+	    cl_window_find(b, addr, size, NULL) < 0)
 		return cl_seterr(ctx, CL_E_FORMAT, "no device tree at 0x%" PRIx64
 				 " on the card (magic or size %u wrong)",
 				 addr, size);
@@ -268,6 +275,7 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	const struct cl_board *b = sp->board;
 	uint64_t align = b->data_align ? b->data_align : 4096;
 	uint64_t max = cl_board_ram_total(b);
+	uint8_t **own = boot_in(bt)->owned;
 	struct cl_dtb_edit ed = { 0 };
 	uint8_t *raw = NULL;
 	size_t len;
@@ -275,18 +283,18 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	int rc;
 
 	for (i = 0; i < sp->nblob; i++) {
-		rc = cl_read_file(ctx, sp->blob[i].path, max, &bt->owned[i], &len);
+		rc = cl_read_file(ctx, sp->blob[i].path, max, &own[i], &len);
 		if (!rc)
 			rc = place_data(ctx, bt, bz, sp->blob[i].name,
-					bt->owned[i], len, sp->blob[i].has_addr,
+					own[i], len, sp->blob[i].has_addr,
 					sp->blob[i].addr, align);
 		if (rc)
 			return rc;
 	}
 	if (sp->initrd) {
-		rc = cl_read_file(ctx, sp->initrd, max, &bt->owned[i], &len);
+		rc = cl_read_file(ctx, sp->initrd, max, &own[i], &len);
 		if (!rc)
-			rc = place_data(ctx, bt, bz, "initrd", bt->owned[i],
+			rc = place_data(ctx, bt, bz, "initrd", own[i],
 					len, false, 0, align);
 		if (rc)
 			return rc;
@@ -303,10 +311,10 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	ed.memory = b->dtb_memory ? b : NULL;
 	if (!rc)
 		rc = cl_dtb_patch(ctx, sp->dtb ? sp->dtb : "(card)", raw, len,
-				  &ed, (void **)&bt->owned[i], &len);
+				  &ed, (void **)&own[i], &len);
 	free(raw);
 	if (!rc)
-		rc = place_data(ctx, bt, bz, "dtb", bt->owned[i], len, false, 0,
+		rc = place_data(ctx, bt, bz, "dtb", own[i], len, false, 0,
 				align > 8 ? align : 8);
 	if (!rc)
 		bt->dtb = &bt->data[bt->ndata - 1];
@@ -318,7 +326,6 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 static int pick_entry(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		      struct cl_boot *bt, const struct cl_card_status *st)
 {
-	unsigned i, k;
 	int rc;
 
 	bt->entry = bt->plan[0]->entry;
@@ -329,16 +336,7 @@ static int pick_entry(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	} else if (sp->popts.has_entry) {
 		bt->entry = sp->popts.entry;
 	}
-	for (i = 0; i < bt->nimg; i++)
-		for (k = 0; k < bt->plan[i]->nseg; k++) {
-			const struct cl_plan_seg *s = &bt->plan[i]->seg[k];
-
-			if ((s->flags & PF_X) && bt->entry >= s->addr &&
-			    bt->entry - s->addr < s->memsz)
-				return 0;
-		}
-	return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not inside "
-			 "a loaded executable segment", bt->entry);
+	return cl_entry_check(ctx, bt->plan, bt->nimg, bt->entry);
 }
 
 int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
@@ -346,6 +344,7 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 {
 	struct cl_card_status st = { 0 };
 	struct busy bz = { 0 };
+	struct boot_in *in;
 	struct cl_boot *bt;
 	unsigned i;
 	int rc;
@@ -353,13 +352,14 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	*out = NULL;
 	if (!sp->nimage)
 		return cl_seterr(ctx, CL_E_USAGE, "no image to boot");
-	bt = calloc(1, sizeof(*bt));
+	in = calloc(1, sizeof(*in));
 	bz.r = calloc(MAX_BUSY, sizeof(*bz.r));
-	if (!bt || !bz.r) {
-		free(bt);
+	if (!in || !bz.r) {
+		free(in);
 		free(bz.r);
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
 	}
+	bt = &in->pub;
 	bt->board = sp->board;
 	/* what the ROM announced, if it has (reading only) */
 	rc = tp && sp->board->has_mailbox ?
@@ -423,6 +423,6 @@ void cl_boot_free(struct cl_boot *bt)
 		cl_image_free(bt->img[i]);
 	}
 	for (i = 0; i < CL_BOOT_MAX_DATA; i++)
-		free(bt->owned[i]);
-	free(bt);
+		free(boot_in(bt)->owned[i]);
+	free(boot_in(bt));
 }

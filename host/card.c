@@ -107,23 +107,14 @@ int cl_card_release(struct cl_ctx *ctx, const struct cl_board *b,
 	return rc;
 }
 
-/* The end of [a, a+n), clamped at the top of the address space. */
-static uint64_t end_of(uint64_t a, uint64_t n)
-{
-	uint64_t e;
-
-	return cl_add_ovf(a, n, &e) ? UINT64_MAX : e;
-}
-
 /* [a, a+n) shares a byte with [r, r+rn), in card addresses or through
- * windows that map the same backing bytes (plan.c's cl_clash); r's end is
- * clamped at the top of the address space, never wrapped. */
+ * windows that map the same backing bytes (ranges.c's cl_clash). */
 static bool clashes(const struct cl_board *b, uint64_t a, uint64_t n,
 		    uint64_t r, uint64_t rn)
 {
 	struct cl_clash k;
 
-	return cl_clash(b, a, n, r, end_of(r, rn) - r, &k);
+	return cl_clash(b, a, n, r, rn, &k);
 }
 
 /* The staged entry must be somewhere a load could have put it: if not,
@@ -135,22 +126,20 @@ static int check_entry(struct cl_ctx *ctx, const struct cl_board *b,
 	uint64_t off;
 	int w = cl_window_find(b, entry, 1, &off);
 	const char *what = NULL;
-	unsigned i;
+	const struct cl_reserved *r;
+	struct cl_clash k;
 
 	if (w < 0)
 		return cl_seterr(ctx, CL_E_STATE, "staged entry 0x%" PRIx64
 				 " is outside every RAM window of board '%s'; "
 				 "not released", entry, b->name);
-	for (i = 0; i < b->nres; i++)
-		if (clashes(b, entry, 1, b->res[i].addr,
-			    b->res[i].size))
-			return cl_seterr(ctx, CL_E_STATE, "staged entry 0x%"
-					 PRIx64 " is inside reserved '%s' [0x%"
-					 PRIx64 ", 0x%" PRIx64 ") of board "
-					 "'%s'; not released", entry,
-					 b->res[i].name, b->res[i].addr,
-					 end_of(b->res[i].addr, b->res[i].size),
-					 b->name);
+	r = cl_reserved_hit(b, true, entry, 1, &k);
+	if (r)
+		return cl_seterr(ctx, CL_E_STATE, "staged entry 0x%" PRIx64
+				 " is inside reserved '%s' [0x%" PRIx64 ", 0x%"
+				 PRIx64 ") of board '%s'; not released", entry,
+				 r->name, r->addr,
+				 cl_range_end(r->addr, r->size), b->name);
 	if (clashes(b, entry, 1, b->mailbox, CARDBOOT_MB_SIZE))
 		what = "mailbox";
 	else if (b->has_console && clashes(b, entry, 1,
@@ -258,7 +247,7 @@ static int refuse_write(struct cl_ctx *ctx, uint64_t addr, uint64_t len,
 	return cl_seterr(ctx, CL_E_PLACE, "write [0x%" PRIx64 ", 0x%" PRIx64
 			 ") overlaps %s [0x%" PRIx64 ", 0x%" PRIx64 "); "
 			 "nothing written (--force writes there)", addr,
-			 addr + len, what, r, end_of(r, rn));
+			 addr + len, what, r, cl_range_end(r, rn));
 }
 
 int cl_card_write_check(struct cl_ctx *ctx, const struct cl_board *board,
@@ -266,7 +255,8 @@ int cl_card_write_check(struct cl_ctx *ctx, const struct cl_board *board,
 {
 	const struct cl_board *b = board;
 	char what[CL_NAME_MAX + 16];
-	unsigned i;
+	const struct cl_reserved *r;
+	struct cl_clash k;
 	int rc;
 
 	if (flags & ~(CL_WRITE_FORCE | CL_WRITE_NO_HOLD))
@@ -275,13 +265,10 @@ int cl_card_write_check(struct cl_ctx *ctx, const struct cl_board *board,
 	rc = in_window(ctx, b, "write", addr, len);
 	if (rc || (flags & CL_WRITE_FORCE))
 		return rc;
-	for (i = 0; i < b->nres; i++) {
-		const struct cl_reserved *r = &b->res[i];
-
+	r = cl_reserved_hit(b, true, addr, len, &k);
+	if (r) {
 		snprintf(what, sizeof(what), "reserved '%s'", r->name);
-		if (clashes(b, addr, len, r->addr, r->size))
-			return refuse_write(ctx, addr, len, what, r->addr,
-					    r->size);
+		return refuse_write(ctx, addr, len, what, r->addr, r->size);
 	}
 	if (b->has_mailbox &&
 	    clashes(b, addr, len, b->mailbox, CARDBOOT_MB_SIZE))

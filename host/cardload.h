@@ -8,7 +8,9 @@
  *
  * Every function returns 0 or a negative enum cl_err; the context keeps a
  * message naming the culprit (cl_errmsg). The library never prints to
- * stdout and never exits.
+ * stdout and never exits. Boards are declared in cardload_board.h, the
+ * card without an image (PCI discovery, hold, start, status, console,
+ * memory by address) in cardload_card.h; this file includes both.
  */
 #ifndef CARDLOAD_H
 #define CARDLOAD_H
@@ -16,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "cardload_board.h"
+#include "cardload_card.h"
 
 #define CL_VERSION "0.1.0"
 
@@ -92,142 +96,35 @@ void cl_interrupt(struct cl_ctx *ctx);
  * Return: milliseconds since an arbitrary fixed point. */
 double cl_now_ms(void);
 
-/* ---- boards ------------------------------------------------------------ */
+/* ---- files and numbers ------------------------------------------------- */
 
-#define CL_MAX_WINDOWS 8
-#define CL_MAX_RESERVED 32
-#define CL_MAX_BOARD_OPTS 16
-#define CL_MAX_MATCH 8
-#define CL_MAX_STEPS 16
-#define CL_NAME_MAX 48
-
-enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX, CL_RELEASE_REGS };
-/* A transport-side step around the release method: qmp = stop and reset
- * the simulated CPU at hold, continue it after release (-O mem.qmp=SOCK). */
-enum cl_release_step { CL_STEP_NONE, CL_STEP_QMP };
-
-struct cl_regref {          /* a register: BAR and offset in it */
-	int bar;                /* 0..5, or -1 when unset */
-	uint64_t off;
-};
-
-struct cl_window {          /* a stretch of card RAM the transport reaches */
-	char name[CL_NAME_MAX]; /* "ram0", "ram1", ... */
-	uint64_t addr;          /* card address */
-	uint64_t size;
-	uint64_t offset;        /* offset in the transport's backing */
-	int bar;                /* PCI: the BAR holding it, or -1 */
-	uint64_t aperture;      /* PCI: bytes the BAR shows at a time (0 =
-				 * all of size); moved through winreg */
-	struct cl_regref winreg; /* register taking the card address the
-				  * aperture shows */
-};
-
-/* One step of a register sequence (board keys hold-step / start-step). */
-enum cl_regop {
-	CL_REG_WRITE,     /* write<W> BAR:OFF VALUE */
-	CL_REG_ENTRY,     /* entry32 / entry64 BAR:OFF: the entry address */
-	CL_REG_ENTRY_HI,  /* entry-hi32 BAR:OFF: its high 32 bits */
-	CL_REG_ARG,       /* arg32 / arg64 N BAR:OFF: argument register N */
-	CL_REG_POLL,      /* poll<W> BAR:OFF MASK WANT TIMEOUT_MS */
-	CL_REG_DELAY,     /* delay MS */
-};
-
-struct cl_regstep {
-	enum cl_regop op;
-	unsigned width;         /* bytes: 1, 2, 4 or 8 */
-	unsigned argn;
-	struct cl_regref reg;
-	uint64_t value, mask, want;
-	unsigned timeout_ms;
-};
-
-struct cl_reserved {        /* card memory no image may touch */
-	char name[CL_NAME_MAX];
-	uint64_t addr;
-	uint64_t size;
-};
-
-struct cl_board {
-	char name[CL_NAME_MAX];
-	char description[128];
-	char path[256];             /* file it came from */
-	char transport[CL_NAME_MAX];
-	int machine;                /* EM_* or 0 for any */
-	int elfclass;               /* ELFCLASS32/64 or 0 for any */
-	int endian;                 /* ELFDATA2LSB/MSB or 0 for any */
-	unsigned access_width;      /* 1, 2, 4 or 8 bytes */
-	enum cl_release release;
-	enum cl_release_step release_step;
-	bool has_mailbox;
-	uint64_t mailbox;           /* card address of struct cardboot_mailbox */
-	bool has_console;
-	uint64_t console, console_size; /* console ring (cardboot.h) */
-	/* where initrd, device tree and blobs go (data-place, data-align) */
-	bool data_low;              /* lowest free address, else highest */
-	uint64_t data_align;        /* default 4 KiB */
-	bool dtb_memory;            /* rewrite the DTB's memory node */
-	uint64_t platform_dtb;      /* where the card's DTB is before the ROM
-				     * announces it (0: unknown) */
-	unsigned nwin;
-	struct cl_window win[CL_MAX_WINDOWS];
-	unsigned nres;
-	struct cl_reserved res[CL_MAX_RESERVED];
-	unsigned nopt;              /* default transport options "key=value" */
-	char opt[CL_MAX_BOARD_OPTS][128];
-	/* PCI */
-	unsigned nmatch;            /* "vendor:device" ids, lspci -d syntax */
-	char match[CL_MAX_MATCH][24];
-	bool write_combine;         /* map prefetchable BARs write-combining */
-	unsigned nhold, nstart;     /* register sequences */
-	struct cl_regstep hold[CL_MAX_STEPS];
-	struct cl_regstep start[CL_MAX_STEPS];
-};
-
-/* Parse one register step ("write32 0:0x10 0x1"); 0, or -1 with a reason
- * in err. */
-int cl_regstep_parse(const char *text, struct cl_regstep *out, char *err,
-		     size_t errlen);
-
-/* Parse and validate a board file. Errors name the line. Windows whose
- * backing ranges overlap (same BAR, or both without one) are refused.
- * Return: 0, or CL_E_BOARD for a bad or missing file (the first problem;
- * out zeroed), CL_E_NOMEM. */
-int cl_board_load(struct cl_ctx *ctx, const char *path, struct cl_board *out);
-/* board lint: the same checks over the whole file, calling on_error (may be
- * NULL) once per problem with a message naming the file and line; a bad
- * line is skipped and the rest still checked.
- * Return: 0 (out filled), or CL_E_BOARD with cl_errmsg() the first problem
- * (out zeroed), CL_E_NOMEM, CL_E_USAGE. */
-int cl_board_lint(struct cl_ctx *ctx, const char *path, struct cl_board *out,
-		  void (*on_error)(void *arg, const char *msg), void *arg);
-/* Parse from memory; name is used in messages. */
-int cl_board_parse(struct cl_ctx *ctx, const char *name, const char *text,
-		   size_t len, struct cl_board *out);
-/* The file a board NAME (or a path: it holds a '/' or ends in .board)
- * stands for: the first dirs[i]/NAME.board that exists (dirs is
- * NULL-terminated; empty entries are skipped, no implicit current
- * directory). Return: 0 with path filled, CL_E_BOARD (not found, a bad
- * name, too long), CL_E_USAGE. */
-int cl_board_locate(struct cl_ctx *ctx, const char *name,
-		    const char *const *dirs, char *path, size_t len);
-/* cl_board_locate, then cl_board_load of what it found. */
-int cl_board_find(struct cl_ctx *ctx, const char *name,
-		  const char *const *dirs, struct cl_board *out);
-uint64_t cl_board_ram_total(const struct cl_board *b);
 /* The regular file path read whole (malloc'd into *out), 1 to max bytes.
  * Return: 0; CL_E_FILE (cannot open or read, not a regular file, empty or
  * larger than max) or CL_E_NOMEM, *out NULL. */
 int cl_read_file(struct cl_ctx *ctx, const char *path, uint64_t max,
 		 uint8_t **out, size_t *len);
+/* What cl_file_slurp found wrong. */
+enum cl_slurp {
+	CL_SLURP_OK,
+	CL_SLURP_OPEN,       /* cannot open it (errno) */
+	CL_SLURP_READ,       /* cannot stat or read it (errno, or 0) */
+	CL_SLURP_TOOBIG,     /* more than max bytes */
+	CL_SLURP_NOTREG,     /* CL_SLURP_REGULAR: not a regular file, or empty */
+	CL_SLURP_NOMEM,
+};
+#define CL_SLURP_REGULAR 0x1u /* a regular file of 1 byte or more only */
+/* The small-file reader under cl_read_file, board files and recipes: path
+ * read whole, at most max bytes, into a malloc'd buffer with a NUL after
+ * the bytes (*len does not count it). Any kind of file unless
+ * CL_SLURP_REGULAR. The caller words the error.
+ * Return: CL_SLURP_OK; else what failed, with *out NULL and *errnum the
+ * errno of a failed open, stat or read (else 0). */
+enum cl_slurp cl_file_slurp(const char *path, uint64_t max, unsigned flags,
+			    char **out, size_t *len, int *errnum);
 /* A number as boards and options write it: decimal or 0x hex, with an
  * optional K, M or G suffix (powers of 1024). Return: 0; -1 when s is not
  * a number, -2 when it overflows 64 bits. */
 int cl_parse_num(const char *s, uint64_t *out);
-/* Index of the window holding all of [addr, addr+len) and the offset of
- * addr in it, or -1 (also when the range wraps). */
-int cl_window_find(const struct cl_board *b, uint64_t addr, uint64_t len,
-		   uint64_t *win_off);
 
 /* ---- images ------------------------------------------------------------ */
 
@@ -291,16 +188,6 @@ struct cl_image {
 	unsigned nnotes;           /* notes of any owner, for the record */
 	struct cl_dyninfo dyn;
 	bool streamed;             /* low-memory: data holds only metadata */
-	/* private */
-	void *elf;                 /* Elf * */
-	void *map;                 /* backing allocation */
-	size_t map_size;
-	int map_kind;
-	const void *fmt;           /* streamed: struct cl_decomp, or NULL */
-	void *meta;                /* streamed: sparse reservation = data */
-	size_t meta_size;
-	uint64_t mem_limit;        /* streamed: decoder memory allowed */
-	uint32_t stream_crc;       /* streamed: CRC-32 of the whole image */
 };
 
 int cl_image_open(struct cl_ctx *ctx, const char *path,
@@ -420,30 +307,6 @@ struct cl_param {            /* "-O key=value" */
 	const char *value;
 };
 
-/* ---- PCI discovery (cardload list; the pci transport) ------------------ */
-
-#define CL_PCI_BARS 6
-#define CL_PCI_RES_IO 0x100u        /* IORESOURCE_* flags of sysfs */
-#define CL_PCI_RES_MEM 0x200u
-#define CL_PCI_RES_PREFETCH 0x2000u
-
-struct cl_pci_dev {
-	char slot[32];              /* "0000:00:04.0", the sysfs name */
-	uint16_t vendor, device;
-	uint32_t class_id;          /* base class and subclass */
-	uint64_t bar_start[CL_PCI_BARS];
-	uint64_t bar_size[CL_PCI_BARS]; /* from the `resource` file */
-	uint32_t bar_flags[CL_PCI_BARS];
-	uint32_t match_mask;        /* bit i: matches ids[i] */
-};
-
-/* Devices under sysfs_root (default /sys/bus/pci) that pass the lspci-style
- * slot and id filters (NULL: any) and, when nids > 0, match one of ids.
- * Fills up to max entries; *n counts all matches. */
-int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
-		const char *id, const char *const *ids, unsigned nids,
-		struct cl_pci_dev *out, unsigned max, unsigned *n);
-
 /* Open the board's transport with the board's default options overridden by
  * params. */
 int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
@@ -494,100 +357,6 @@ int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
 		 struct cl_tp *tp, const struct cl_load_opts *opts,
 		 struct cl_load_result *res);
 
-/* ---- the card without an image (card.c, console.c) -------------------- */
-
-/* A card is released (by a load or boot without no_start, or by cl_start)
- * only when it will run what is staged: on release = mailbox boards, its
- * ROM has announced READY (mailbox magic, version and ready words), or the
- * transport holds its CPU and starts it (release-step = qmp with -O
- * mem.qmp=SOCKET). Otherwise CL_E_STATE saying what is missing, checked
- * before a boot writes anything and again just before GO. */
-
-/* Release a card whose image was staged earlier (cardload start). Checks
- * first, reading only: the mailbox's magic and version are cardboot.h's
- * (or both unset), GO is not set, an image is staged, the argmask has no
- * bit beyond CARDBOOT_NARGS, the card may be released (above); the staged
- * entry lies inside a RAM window and outside every reserved range, the
- * mailbox and the console ring.
- * Return: 0 (released); CL_E_USAGE (board without release = mailbox),
- * CL_E_STATE naming what is wrong (the entry too), each with nothing
- * written; or an error of the release itself, with the mailbox unstaged. */
-int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
-	     struct cl_tp *tp);
-
-/* Put the card back in hold, as a load does before its first write: the
- * transport's hold (QMP stop and system_reset), the board's hold steps
- * (entry and arguments read as 0), on release = mailbox boards the mailbox
- * (nothing staged, GO withdrawn, status cleared, each word read back) and
- * the console ring's header. Where only the mailbox holds the CPU, a
- * payload already running is not stopped by it.
- * Return: 0; the transport's error, CL_E_TIMEOUT (a hold step's poll) or
- * CL_E_VERIFY (a mailbox word did not land). */
-int cl_hold(struct cl_ctx *ctx, const struct cl_board *board,
-	    struct cl_tp *tp);
-
-struct cl_card_status {
-	bool mailbox;            /* board has a mailbox */
-	uint32_t magic, version, ready, go, staged, status, argmask;
-	uint64_t hartid, platform_dtb, entry, arg[4];
-};
-/* The mailbox as the card holds it (all zero, mailbox false, on a board
- * without one); status is the payload's word: CARDBOOT_STATUS_KIND() of it
- * is CARDBOOT_STATUS_DONE(0) or CARDBOOT_STATUS_FAIL(0) once it finished.
- * Return: 0 or the transport's error. */
-int cl_status(struct cl_ctx *ctx, const struct cl_board *board,
-	      struct cl_tp *tp, struct cl_card_status *st);
-
-/* After release: wait until the payload posts a status word. Returns 0 for
- * DONE, CL_E_CARD for FAIL, CL_E_TIMEOUT; *status is the last word read.
- * A timeout's message says what the mailbox and console ring tell of why:
- * the ROM never announced READY, GO was withdrawn, nothing changed since
- * the release (the card shows no sign of having started), the payload
- * posted RUNNING or wrote to its console but no DONE or FAIL. */
-int cl_wait(struct cl_ctx *ctx, const struct cl_board *board,
-	    struct cl_tp *tp, unsigned timeout_ms, uint32_t *status);
-
-/* The console ring's contents, oldest byte first, NUL-terminated (free it);
- * *lost counts older bytes the ring no longer holds. */
-int cl_console_read(struct cl_ctx *ctx, const struct cl_board *board,
-		    struct cl_tp *tp, char **text, size_t *len,
-		    uint64_t *lost);
-/* console --follow: the bytes written to the ring since *cursor, oldest
- * first, NUL-terminated (free it; none: *len 0), and *cursor advanced
- * past them (it is the ring's head count). Start with *cursor = UINT64_MAX
- * for everything the ring holds. *lost counts bytes written since *cursor
- * that the ring no longer held (or that the payload overwrote while they
- * were read). A ring whose head went back (re-initialised by a new load)
- * is read from its start. Poll it; stop when cl_status says DONE or FAIL.
- * Return: 0; CL_E_USAGE (no console ring), CL_E_STATE (the ring's header
- * is not there), CL_E_NOMEM or the transport's error. */
-int cl_console_follow(struct cl_ctx *ctx, const struct cl_board *board,
-		      struct cl_tp *tp, uint64_t *cursor, char **text,
-		      size_t *len, uint64_t *lost);
-
-/* Card memory by address (cardload read / write). */
-#define CL_WRITE_FORCE   0x1u  /* allow reserved ranges, mailbox, console */
-#define CL_WRITE_NO_HOLD 0x2u  /* do not hold the card first */
-/* Read [addr, addr+len), which must lie inside one RAM window. Does not
- * hold the card. Return: 0; CL_E_PLACE naming the range (outside every
- * window, or wrapping), CL_E_USAGE (len 0), or the transport's error. */
-int cl_card_read(struct cl_ctx *ctx, const struct cl_board *board,
-		 struct cl_tp *tp, uint64_t addr, void *buf, size_t len);
-/* The checks of cl_card_write against the board alone (a dry run): inside
- * one RAM window; unless CL_WRITE_FORCE, outside every reserved range, the
- * mailbox and the console ring, in card addresses and in the windows'
- * backing. Return: 0, CL_E_PLACE naming both ranges, CL_E_USAGE. */
-int cl_card_write_check(struct cl_ctx *ctx, const struct cl_board *board,
-			uint64_t addr, uint64_t len, unsigned flags);
-/* Write buf to [addr, addr+len): cl_card_write_check first (nothing is
- * touched on refusal), then cl_hold unless CL_WRITE_NO_HOLD, the write, a
- * flush, and a read-back compare.
- * Return: 0; the errors of cl_card_write_check and cl_hold; CL_E_VERIFY
- * with the first differing address; the transport's error. */
-int cl_card_write(struct cl_ctx *ctx, const struct cl_board *board,
-		  struct cl_tp *tp, uint64_t addr, const void *buf, size_t len,
-		  unsigned flags);
-
 /* ---- a whole boot: several images, blobs, initrd, device tree ---------- */
 
 #define CL_BOOT_MAX_IMAGES 8
@@ -623,7 +392,6 @@ struct cl_boot {             /* the planned boot */
 	const struct cl_data *initrd, *dtb; /* in data[], or NULL */
 	uint64_t entry, arg[4];
 	uint32_t argmask;
-	uint8_t *owned[CL_BOOT_MAX_DATA];
 };
 
 /* Plan it all, checked, before any write; tp (may be NULL) is only read,

@@ -60,6 +60,16 @@ static int set_memory(struct cl_ctx *ctx, const char *name, void *fdt,
 	return rc ? fail(ctx, name, "memory reg", rc) : 0;
 }
 
+bool cl_dtb_head(const uint8_t *head, uint32_t *size)
+{
+	struct fdt_header h = { 0 };
+
+	_Static_assert(CL_DTB_HEAD == 8, "magic and totalsize");
+	memcpy(&h, head, CL_DTB_HEAD);
+	*size = fdt_totalsize(&h);
+	return fdt_magic(&h) == FDT_MAGIC && *size >= sizeof(h);
+}
+
 int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 		 size_t inlen, const struct cl_dtb_edit *ed, void **out,
 		 size_t *outlen)

@@ -486,7 +486,7 @@ int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)
 	if (!e)
 		return cl_seterr(ctx, CL_E_ELF, "'%s': %s", img->path,
 				 elf_errmsg(-1));
-	img->elf = e;
+	img_in(img)->elf = e;
 	if (elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh))
 		return cl_seterr(ctx, CL_E_ELF, "'%s': bad ELF header: %s",
 				 img->path, elf_errmsg(-1));
@@ -510,8 +510,8 @@ int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)
 
 void cl_elf_release(struct cl_image *img)
 {
-	if (img && img->elf) {
-		elf_end(img->elf);
-		img->elf = NULL;
+	if (img && img_in(img)->elf) {
+		elf_end(img_in(img)->elf);
+		img_in(img)->elf = NULL;
 	}
 }

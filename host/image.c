@@ -23,7 +23,7 @@
 /* Inputs smaller than this are not worth a thread that sheds their pages. */
 #define SHED_MIN ((size_t)4 << 20)
 
-/* img->map_kind: where img->map came from (munmap releases either) */
+/* map_kind: where an image's map came from (munmap releases either) */
 enum { IMG_MAP_NONE, IMG_MAP_FILE, IMG_MAP_ANON };
 
 static const uint8_t elf_magic[] = { 0x7f, 'E', 'L', 'F' };
@@ -52,21 +52,24 @@ const struct cl_decomp *cl_decomp_find(const uint8_t *data, size_t len)
 
 static void unmap(struct cl_image *img)
 {
-	if (img->meta)
-		munmap(img->meta, img->meta_size);
-	img->meta = NULL;
-	img->meta_size = 0;
-	if (img->map)
-		munmap(img->map, img->map_size);
-	img->map = NULL;
-	img->map_size = 0;
-	img->map_kind = IMG_MAP_NONE;
+	struct cl_image_in *in = img_in(img);
+
+	if (in->meta)
+		munmap(in->meta, in->meta_size);
+	in->meta = NULL;
+	in->meta_size = 0;
+	if (in->map)
+		munmap(in->map, in->map_size);
+	in->map = NULL;
+	in->map_size = 0;
+	in->map_kind = IMG_MAP_NONE;
 }
 
 static int image_new(struct cl_ctx *ctx, const char *name,
 		     struct cl_image **out)
 {
-	struct cl_image *img = calloc(1, sizeof(*img));
+	struct cl_image_in *in = calloc(1, sizeof(*in));
+	struct cl_image *img = in ? &in->pub : NULL;
 
 	if (!img)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory reading '%s'",
@@ -77,10 +80,11 @@ static int image_new(struct cl_ctx *ctx, const char *name,
 	return 0;
 }
 
-/* Map the file's bytes privately and writably into img->map. */
+/* Map the file's bytes privately and writably into the image's map. */
 static int map_file(struct cl_ctx *ctx, struct cl_image *img,
 		    const char *path)
 {
+	struct cl_image_in *in = img_in(img);
 	struct stat st;
 	void *p;
 	int fd, rc;
@@ -115,9 +119,9 @@ static int map_file(struct cl_ctx *ctx, struct cl_image *img,
 			       "cannot map '%s': %s", path, strerror(errno));
 		goto out_close;
 	}
-	img->map = p;
-	img->map_size = (size_t)st.st_size;
-	img->map_kind = IMG_MAP_FILE;
+	in->map = p;
+	in->map_size = (size_t)st.st_size;
+	in->map_kind = IMG_MAP_FILE;
 	img->file_size = (uint64_t)st.st_size;
 	rc = 0;
 out_close:
@@ -125,10 +129,11 @@ out_close:
 	return rc;
 }
 
-/* Copy a caller's buffer into an anonymous mapping held in img->map. */
+/* Copy a caller's buffer into an anonymous mapping held in the map. */
 static int map_copy(struct cl_ctx *ctx, struct cl_image *img,
 		    const char *name, const void *buf, size_t len)
 {
+	struct cl_image_in *in = img_in(img);
 	void *p;
 
 	if (!len)
@@ -141,23 +146,25 @@ static int map_copy(struct cl_ctx *ctx, struct cl_image *img,
 		return cl_seterr(ctx, CL_E_NOMEM, "cannot allocate %zu bytes "
 				 "for '%s': %s", len, name, strerror(errno));
 	memcpy(p, buf, len);
-	img->map = p;
-	img->map_size = len;
-	img->map_kind = IMG_MAP_ANON;
+	in->map = p;
+	in->map_size = len;
+	in->map_kind = IMG_MAP_ANON;
 	img->file_size = len;
 	return 0;
 }
 
 /*
- * Inflate img->map (the input) into a fresh reservation capped by the size
- * and ratio caps; on success the output replaces the input in img. hint:
- * the headers' output size (0: unknown), for shedding the input's pages.
+ * Inflate the image's map (the input) into a fresh reservation capped by
+ * the size and ratio caps; on success the output replaces the input in
+ * img. hint: the headers' output size (0: unknown), for shedding the
+ * input's pages.
  */
 static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 		      const char *name, const struct cl_decomp *d,
 		      uint64_t hint, const struct cl_image_opts *opts)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct cl_image_in *in = img_in(img);
 	uint64_t cap = cl_image_cap(opts, img->file_size, true);
 	struct cl_shed *shed;
 	size_t reserve, len, keep;
@@ -177,16 +184,16 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 		return cl_seterr(ctx, CL_E_NOMEM, "cannot reserve %zu bytes to "
 				 "decompress '%s': %s; use --max-size", reserve,
 				 name, strerror(errno));
-	madvise(img->map, img->map_size, MADV_SEQUENTIAL);
+	madvise(in->map, in->map_size, MADV_SEQUENTIAL);
 	/* 2 MiB pages where the kernel offers them: far fewer faults */
 	madvise(out, reserve, MADV_HUGEPAGE);
 
 	/* a file's pages can be dropped behind the decoder (shed.c) */
-	shed = img->map_kind == IMG_MAP_FILE && img->map_size >= SHED_MIN ?
-		       cl_shed_start(img->map, img->map_size, out, reserve,
+	shed = in->map_kind == IMG_MAP_FILE && in->map_size >= SHED_MIN ?
+		       cl_shed_start(in->map, in->map_size, out, reserve,
 				     hint) :
 		       NULL;
-	rc = d->run(ctx, name, img->map, img->map_size, out, (size_t)cap,
+	rc = d->run(ctx, name, in->map, in->map_size, out, (size_t)cap,
 		    &len);
 	cl_shed_stop(shed);
 	if (rc == CL_DECOMP_FULL) {
@@ -206,9 +213,9 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 	if (keep < reserve)
 		munmap(out + keep, reserve - keep);
 	unmap(img);
-	img->map = out;
-	img->map_size = keep;
-	img->map_kind = IMG_MAP_ANON;
+	in->map = out;
+	in->map_size = keep;
+	in->map_kind = IMG_MAP_ANON;
 	img->data = out;
 	img->size = len;
 	img->compression = d->name;
@@ -242,7 +249,8 @@ static bool stream_it(struct cl_ctx *ctx, const struct cl_image *img,
 {
 	uint64_t budget, expect, need;
 
-	if (img->map_kind != IMG_MAP_FILE || opts->mem_mode == CL_MEM_WHOLE)
+	if (img_in(img)->map_kind != IMG_MAP_FILE ||
+	    opts->mem_mode == CL_MEM_WHOLE)
 		return false;
 	if (opts->mem_mode == CL_MEM_STREAM)
 		return true;
@@ -262,13 +270,14 @@ static bool stream_it(struct cl_ctx *ctx, const struct cl_image *img,
 	return true;
 }
 
-/* img->map holds the input: decompress if needed, then decide the kind. */
+/* The map holds the input: decompress if needed, then decide the kind. */
 static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 			const char *name, const struct cl_image_opts *opts)
 {
-	const struct cl_decomp *d = cl_decomp_find(img->map, img->map_size);
+	struct cl_image_in *in = img_in(img);
+	const struct cl_decomp *d = cl_decomp_find(in->map, in->map_size);
 	/* what the headers say the output is: chooses, never sizes */
-	uint64_t hint = d ? d->size_hint(img->map, img->map_size) : 0;
+	uint64_t hint = d ? d->size_hint(in->map, in->map_size) : 0;
 	char head[3 * sizeof(elf_magic) + 1];
 	size_t i, n;
 	bool elf;
@@ -283,11 +292,11 @@ static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 		if (rc)
 			return rc;
 	} else {
-		if (img->map_size > cl_image_cap(opts, 0, false))
+		if (in->map_size > cl_image_cap(opts, 0, false))
 			return cl_image_cap_error(ctx, name, opts,
 						  img->file_size, false);
-		img->data = img->map;
-		img->size = img->map_size;
+		img->data = in->map;
+		img->size = in->map_size;
 	}
 	cl_log(ctx, CL_LOG_DEBUG, "'%s': %s, %" PRIu64 " bytes read, %" PRIu64
 	       " bytes of image", name, img->compression, img->file_size,

@@ -203,6 +203,7 @@ int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 		    const struct cl_image_opts *opts)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct cl_image_in *in = img_in(img);
 	uint64_t cap = cl_image_cap(opts, img->file_size, d != NULL), size = 0;
 	struct cl_stream *s = NULL;
 	struct gather *g = NULL;
@@ -213,18 +214,18 @@ int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 	if (cap > SIZE_MAX - page)
 		cap = SIZE_MAX - page;
 	reserve = ((size_t)cap + page - 1) / page * page;
-	img->meta = mmap(NULL, reserve ? reserve : page,
-			 PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (img->meta == MAP_FAILED) {
-		img->meta = NULL;
+	in->meta = mmap(NULL, reserve ? reserve : page,
+			PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (in->meta == MAP_FAILED) {
+		in->meta = NULL;
 		return cl_seterr(ctx, CL_E_NOMEM, "cannot reserve %zu bytes of "
 				 "address space for '%s'", reserve, name);
 	}
-	img->meta_size = reserve ? reserve : page;
-	img->data = img->meta;
+	in->meta_size = reserve ? reserve : page;
+	img->data = in->meta;
 	img->kind = opts->raw ? CL_KIND_RAW : CL_KIND_ELF;
-	img->mem_limit = STREAM_DECODER_MEM;
+	in->mem_limit = STREAM_DECODER_MEM;
 
 	g = calloc(1, sizeof(*g));
 	if (!g)
@@ -232,8 +233,8 @@ int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 	*g = (struct gather){ .ctx = ctx, .img = img, .name = name,
 			      .opts = opts, .compressed = d != NULL,
 			      .size = cap };
-	rc = cl_stream_open(ctx, name, d, img->map, img->map_size, true, cap,
-			    img->mem_limit, &s);
+	rc = cl_stream_open(ctx, name, d, in->map, in->map_size, true, cap,
+			    in->mem_limit, &s);
 	if (!rc)
 		rc = gather(g, s, &size, &crc);
 	if (!rc && !size)
@@ -244,9 +245,9 @@ int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 	if (rc)
 		return rc;
 	img->size = size;
-	img->stream_crc = crc;
+	in->stream_crc = crc;
 	img->streamed = true;
-	img->fmt = d;
+	in->fmt = d;
 	img->compression = d ? d->name : "none";
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,28 @@ uint32_t cl_crc32_zeros(uint32_t crc, uint64_t len);
 /* CRC of A then B, from the CRC of A, the CRC of B and B's length. */
 uint32_t cl_crc32_join(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 
+/* image.c: an image as the library holds it (it always allocates the
+ * whole of this; callers see pub). */
+struct cl_decomp;
+struct cl_image_in {
+	struct cl_image pub;
+	void *elf;                   /* Elf * */
+	void *map;                   /* backing allocation */
+	size_t map_size;
+	int map_kind;
+	const struct cl_decomp *fmt; /* streamed: its format, or NULL */
+	void *meta;                  /* streamed: sparse reservation = data */
+	size_t meta_size;
+	uint64_t mem_limit;          /* streamed: decoder memory allowed */
+	uint32_t stream_crc;         /* streamed: CRC-32 of the whole image */
+};
+
+static inline struct cl_image_in *img_in(const struct cl_image *img)
+{
+	return (struct cl_image_in *)((char *)img -
+				      offsetof(struct cl_image_in, pub));
+}
+
 /* elf.c: validate img->data as ELF and fill the image's ELF facts. */
 int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img);
 void cl_elf_release(struct cl_image *img);
@@ -59,9 +82,8 @@ uint64_t cl_image_cap(const struct cl_image_opts *opts, uint64_t in_size,
 int cl_image_cap_error(struct cl_ctx *ctx, const char *name,
 		       const struct cl_image_opts *opts, uint64_t in_size,
 		       bool compressed);
-/* image_stream.c: open img (img->map holds the file, d its format or
+/* image_stream.c: open img (its map holds the file, d its format or
  * NULL) for a low-memory load: img->data keeps only the metadata. */
-struct cl_decomp;
 int cl_image_stream(struct cl_ctx *ctx, struct cl_image *img,
 		    const char *name, const struct cl_decomp *d,
 		    const struct cl_image_opts *opts);
@@ -84,8 +106,22 @@ typedef bool (*cl_have_fn)(void *arg, uint64_t off, uint64_t len);
 int cl_elf_wants(const uint8_t *d, uint64_t size, cl_have_fn have, void *arg,
 		 struct cl_range64 *w, unsigned max);
 
-/* plan.c: card ranges [a, a+n) and [c, c+m) reach the same memory: their
- * card addresses overlap, or two windows of b map the same backing bytes
+/* ranges.c: card ranges against a board's windows (cl_window_find is
+ * public), reserved and busy ranges; an empty range meets nothing, an end
+ * past 2^64 is clamped.
+ *
+ * [a, a+n) lies inside [r, r+rn). */
+bool cl_range_within(uint64_t a, uint64_t n, uint64_t r, uint64_t rn);
+/* Windows x and y show the same backing bytes (the same BAR, or both
+ * none; an aperture window counts its aperture): [*lo, *hi) of them (lo,
+ * hi may be NULL). */
+bool cl_backing_shared(const struct cl_window *x, const struct cl_window *y,
+		       uint64_t *lo, uint64_t *hi);
+/* Two windows of b without apertures show the same backing bytes (board
+ * files refuse that; a board built in memory may still do it). */
+bool cl_board_aliased(const struct cl_board *b);
+/* Card ranges [a, a+n) and [c, c+m) reach the same memory: their card
+ * addresses overlap, or two windows of b map the same backing bytes
  * (the same BAR, or both none) behind them. k gets the card addresses
  * around a to step over and, for an alias, the two windows (else -1). */
 struct cl_clash {
@@ -94,11 +130,35 @@ struct cl_clash {
 };
 bool cl_clash(const struct cl_board *b, uint64_t a, uint64_t n, uint64_t c,
 	      uint64_t m, struct cl_clash *k);
+/* cl_clash when alias (b may alias windows: cl_board_aliased), else in
+ * card addresses only (cheap in loops over thousands of ranges). */
+bool cl_meets(const struct cl_board *b, bool alias, uint64_t a, uint64_t n,
+	      uint64_t c, uint64_t m, struct cl_clash *k);
 /* " (the same memory: ram1 and ram0 map ...)" for an alias, else "". */
 const char *cl_clash_via(const struct cl_board *b, const struct cl_clash *k,
 			 char *buf, size_t len);
-/* plan.c: place the command line of p in free RAM, clear of p's span and
- * of busy (a boot passes every image's span). 0 when cmdline is NULL. */
+/* The first reserved range of b / of busy that [a, a+n) meets (cl_meets),
+ * or NULL. */
+const struct cl_reserved *cl_reserved_hit(const struct cl_board *b,
+					  bool alias, uint64_t a, uint64_t n,
+					  struct cl_clash *k);
+const struct cl_range *cl_busy_hit(const struct cl_board *b, bool alias,
+				   const struct cl_range *busy, unsigned nbusy,
+				   uint64_t a, uint64_t n, struct cl_clash *k);
+/* The reserved range of b that holds all of [a, a+n), or NULL. */
+const struct cl_reserved *cl_reserved_holding(const struct cl_board *b,
+					      uint64_t a, uint64_t n);
+/* plan.c: e lies inside an executable segment of one of plans[0..n);
+ * else CL_E_PLACE naming it. */
+int cl_entry_check(struct cl_ctx *ctx, struct cl_plan *const *plans,
+		   unsigned n, uint64_t e);
+/* plan_place.c: where the segments of p's image land (sets link_base,
+ * span, align, base, bias, placement); CL_E_PLACE, CL_E_USAGE. */
+int cl_plan_place(struct cl_ctx *ctx, struct cl_plan *p,
+		  const struct cl_plan_opts *o);
+/* plan_place.c: place the command line of p in free RAM, clear of p's
+ * span and of busy (a boot passes every image's span). 0 when cmdline is
+ * NULL. */
 int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 		    const struct cl_range *busy, unsigned nbusy);
 
@@ -126,5 +186,10 @@ struct cl_dtb_edit {
 int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 		 size_t inlen, const struct cl_dtb_edit *ed, void **out,
 		 size_t *outlen);
+/* dtb.c: a device tree's first CL_DTB_HEAD bytes (magic, totalsize):
+ * true when the magic is right and the totalsize holds a header; *size
+ * is the totalsize either way. */
+#define CL_DTB_HEAD 8
+bool cl_dtb_head(const uint8_t *head, uint32_t *size);
 
 #endif /* CL_INTERNAL_H */

@@ -7,7 +7,9 @@
  * window, overlaps a reserved range or another segment, or overflows.
  * Overlaps count in card addresses and in the backing bytes behind them:
  * two windows onto the same memory (refused in board files, possible in a
- * board built in memory) cannot smuggle a segment onto the mailbox.
+ * board built in memory) cannot smuggle a segment onto the mailbox. Where
+ * the image and its command line go is plan_place.c's choice; this file
+ * builds the plan around it and checks it.
  */
 #include <gelf.h>
 #include <inttypes.h>
@@ -17,355 +19,6 @@
 #include "internal.h"
 
 #define RANGE "[0x%" PRIx64 ", 0x%" PRIx64 ")"
-
-/* Smallest y >= x with y % align == rem (align a power of two). */
-static int align_up_to(uint64_t x, uint64_t align, uint64_t rem, uint64_t *y)
-{
-	uint64_t v = (x & ~(align - 1)) | rem;
-
-	if (v < x && cl_add_ovf(v, align, &v))
-		return -1;
-	*y = v;
-	return 0;
-}
-
-/* Window w's backing bytes behind the part of [a, a+n) it holds, as
- * [*lo, *hi); false when it holds none of it, or shows card memory through
- * an aperture (moved by a register to the card address itself, so only
- * card addresses can meet there). */
-static bool backing_of(const struct cl_window *w, uint64_t a, uint64_t n,
-		       uint64_t *lo, uint64_t *hi)
-{
-	uint64_t wend, aend, s, e;
-
-	if (w->aperture || cl_add_ovf(w->addr, w->size, &wend) ||
-	    cl_add_ovf(a, n, &aend))
-		return false;
-	s = a > w->addr ? a : w->addr;
-	e = aend < wend ? aend : wend;
-	return s < e && !cl_add_ovf(w->offset, s - w->addr, lo) &&
-	       !cl_add_ovf(w->offset, e - w->addr, hi);
-}
-
-bool cl_clash(const struct cl_board *b, uint64_t a, uint64_t n, uint64_t c,
-	      uint64_t m, struct cl_clash *k)
-{
-	unsigned i, j;
-
-	if (cl_overlap(a, n, c, m)) {
-		*k = (struct cl_clash){ c, c + m, -1, -1 };
-		return true;
-	}
-	if (b->nwin < 2 || !n || !m)
-		return false;
-	for (i = 0; i < b->nwin; i++) {
-		const struct cl_window *wa = &b->win[i];
-		uint64_t alo, ahi, clo, chi;
-
-		if (!backing_of(wa, a, n, &alo, &ahi))
-			continue;
-		for (j = 0; j < b->nwin; j++) {
-			const struct cl_window *wc = &b->win[j];
-
-			if (j == i || wc->bar != wa->bar ||
-			    !backing_of(wc, c, m, &clo, &chi) ||
-			    !cl_overlap(alo, ahi - alo, clo, chi - clo))
-				continue;
-			/* c's bytes as seen through a's window */
-			if (clo < wa->offset)
-				clo = wa->offset;
-			if (chi - wa->offset > wa->size)
-				chi = wa->offset + wa->size;
-			*k = (struct cl_clash){ wa->addr + (clo - wa->offset),
-						wa->addr + (chi - wa->offset),
-						(int)i, (int)j };
-			return true;
-		}
-	}
-	return false;
-}
-
-const char *cl_clash_via(const struct cl_board *b, const struct cl_clash *k,
-			 char *buf, size_t len)
-{
-	if (k->wa < 0)
-		return "";
-	snprintf(buf, len, " (the same memory: %s and %s map the same backing "
-		 "bytes)", b->win[k->wa].name, b->win[k->wc].name);
-	return buf;
-}
-
-/* Two windows of b show the same backing bytes (board files refuse that;
- * a board built in memory may still do it). */
-static bool board_aliased(const struct cl_board *b)
-{
-	unsigned i, j;
-
-	for (i = 0; i < b->nwin; i++)
-		for (j = i + 1; j < b->nwin; j++) {
-			const struct cl_window *x = &b->win[i], *y = &b->win[j];
-			uint64_t xe, ye;
-
-			if (x->aperture || y->aperture || x->bar != y->bar ||
-			    cl_add_ovf(x->offset, x->size, &xe) ||
-			    cl_add_ovf(y->offset, y->size, &ye))
-				continue;
-			if (cl_overlap(x->offset, x->size, y->offset, y->size))
-				return true;
-		}
-	return false;
-}
-
-/* cl_clash, in card addresses only when the board has no aliased windows
- * (the common case, and cheap in loops over thousands of ranges). */
-static bool meets(const struct cl_board *b, bool alias, uint64_t a,
-		  uint64_t n, uint64_t c, uint64_t m, struct cl_clash *k)
-{
-	if (alias)
-		return cl_clash(b, a, n, c, m, k);
-	if (!cl_overlap(a, n, c, m))
-		return false;
-	*k = (struct cl_clash){ c, c + m, -1, -1 };
-	return true;
-}
-
-static const struct cl_reserved *reserved_hit(const struct cl_board *b,
-					      bool alias, uint64_t addr,
-					      uint64_t size,
-					      struct cl_clash *k)
-{
-	unsigned i;
-
-	for (i = 0; i < b->nres; i++)
-		if (meets(b, alias, addr, size, b->res[i].addr,
-			  b->res[i].size, k))
-			return &b->res[i];
-	return NULL;
-}
-
-/* What a search for free card memory must avoid, besides reserved ranges:
- * ranges used by other images, this image's planned segments and its span
- * (for data placed around it), and everything outside [lo, hi] (a
- * placement note's limits). Each is avoided in card addresses and in the
- * backing bytes behind them. */
-struct space {
-	const struct cl_board *b;
-	const struct cl_range *busy;
-	unsigned nbusy;
-	const struct cl_plan_seg *seg;
-	unsigned nseg;
-	uint64_t span_addr, span_size; /* size 0: none */
-	uint64_t lo, hi;
-	bool alias;                    /* set by search(): board_aliased() */
-};
-
-/* The first thing [a, a+n) runs into, as [*bs, *be); false when free. */
-static bool blocked(const struct space *sp, uint64_t a, uint64_t n,
-		    uint64_t *bs, uint64_t *be)
-{
-	const struct cl_board *b = sp->b;
-	struct cl_clash k;
-	unsigned i;
-	bool hit = false;
-
-	if (a < sp->lo) {
-		*bs = 0, *be = sp->lo;
-		return true;
-	}
-	if (a + n - 1 > sp->hi) {
-		*bs = sp->hi + 1, *be = UINT64_MAX;
-		return true;
-	}
-	if (reserved_hit(b, sp->alias, a, n, &k))
-		hit = true;
-	for (i = 0; !hit && i < sp->nbusy; i++)
-		hit = meets(b, sp->alias, a, n, sp->busy[i].addr,
-			    sp->busy[i].size, &k);
-	for (i = 0; !hit && i < sp->nseg; i++)
-		hit = meets(b, sp->alias, a, n, sp->seg[i].addr,
-			    sp->seg[i].memsz, &k);
-	if (!hit)
-		hit = meets(b, sp->alias, a, n, sp->span_addr, sp->span_size,
-			    &k);
-	if (hit)
-		*bs = k.bs, *be = k.be;
-	return hit;
-}
-
-/* Largest y <= x with y % align == rem. */
-static int align_down_to(uint64_t x, uint64_t align, uint64_t rem,
-			 uint64_t *y)
-{
-	uint64_t v = (x & ~(align - 1)) | rem;
-
-	if (v > x) {
-		if (v < align)
-			return -1;
-		v -= align;
-	}
-	*y = v;
-	return 0;
-}
-
-/* Lowest (or highest) n bytes in the board's windows where the start is
- * rem modulo align and nothing in sp is touched. */
-static int search(const struct space *in, uint64_t n, uint64_t align,
-		  uint64_t rem, bool high, uint64_t *out)
-{
-	struct space s = *in;
-	const struct space *sp = &s;
-	const struct cl_board *b = sp->b;
-	unsigned order[CL_MAX_WINDOWS], i, j, nw = b->nwin;
-	uint64_t bs, be;
-
-	if (!n)
-		return -1;
-	s.alias = board_aliased(b);
-	for (i = 0; i < nw; i++)
-		order[i] = i;
-	for (i = 1; i < nw; i++) /* insertion sort: at most 8 windows */
-		for (j = i; j > 0 && b->win[order[j]].addr <
-				     b->win[order[j - 1]].addr; j--) {
-			unsigned t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-	for (i = 0; i < nw; i++) {
-		const struct cl_window *w = &b->win[order[high ? nw - 1 - i : i]];
-		uint64_t cand, end, wend = w->addr + w->size;
-
-		if (high) {
-			if (w->size < n ||
-			    align_down_to(wend - n, align, rem, &cand))
-				continue;
-			while (cand >= w->addr) {
-				if (!blocked(sp, cand, n, &bs, &be)) {
-					*out = cand;
-					return 0;
-				}
-				if (bs < n + w->addr ||
-				    align_down_to(bs - n, align, rem, &cand))
-					break;
-			}
-			continue;
-		}
-		if (align_up_to(w->addr, align, rem, &cand))
-			continue;
-		while (!cl_add_ovf(cand, n, &end) && end <= wend) {
-			if (!blocked(sp, cand, n, &bs, &be)) {
-				*out = cand;
-				return 0;
-			}
-			if (be == UINT64_MAX ||
-			    align_up_to(be, align, rem, &cand))
-				break;
-		}
-	}
-	return -1;
-}
-
-int cl_find_free(const struct cl_board *b, const struct cl_range *busy,
-		 unsigned nbusy, uint64_t size, uint64_t align, bool high,
-		 uint64_t *out)
-{
-	const struct space sp = { .b = b, .busy = busy, .nbusy = nbusy,
-				  .hi = UINT64_MAX };
-
-	if (!cl_is_pow2(align))
-		return -1;
-	return search(&sp, size, align, 0, high, out);
-}
-
-/* Free space for plan p: other images' ranges and p's own segments. */
-static struct space plan_space(const struct cl_plan *p,
-			       const struct cl_plan_opts *o)
-{
-	return (struct space){ .b = p->board, .busy = o->busy,
-			       .nbusy = o->nbusy, .seg = p->seg,
-			       .nseg = p->nseg, .hi = UINT64_MAX };
-}
-
-/* Where the image's segments land: sets base, bias, placement. */
-static int place(struct cl_ctx *ctx, struct cl_plan *p,
-		 const struct cl_plan_opts *o)
-{
-	const struct cl_image *img = p->img;
-	const struct cl_board *b = p->board;
-	uint64_t top = 0, end, rem, lo = 0, hi = UINT64_MAX;
-	unsigned i;
-
-	p->link_base = UINT64_MAX;
-	p->align = 1;
-	for (i = 0; i < img->nseg; i++) {
-		const struct cl_seg *s = &img->seg[i];
-		uint64_t a = cl_seg_link_addr(img, s, o->use_vaddr);
-
-		if (a < p->link_base)
-			p->link_base = a;
-		if (a + s->memsz > top) /* no wrap: checked in elf.c */
-			top = a + s->memsz;
-		if (s->align > p->align)
-			p->align = s->align;
-	}
-	p->span = top - p->link_base;
-	if (img->type != ET_DYN) {
-		if (o->has_base)
-			return cl_seterr(ctx, CL_E_USAGE,
-					 "--base applies to ET_DYN images; "
-					 "'%s' is ET_EXEC", img->path);
-		p->base = p->link_base;
-		p->placement = o->use_vaddr ? "fixed at p_vaddr" :
-					      "fixed at p_paddr";
-		return 0;
-	}
-	if (img->has_placement) {
-		if (img->place_align > p->align)
-			p->align = img->place_align;
-		lo = img->place_min;
-		if (img->place_max)
-			hi = img->place_max;
-	}
-	rem = p->link_base & (p->align - 1);
-	if (o->has_base) {
-		if ((o->base & (p->align - 1)) != rem)
-			return cl_seterr(ctx, CL_E_PLACE,
-					 "--base 0x%" PRIx64 " breaks the "
-					 "image's alignment of 0x%" PRIx64
-					 " (largest p_align or placement note)",
-					 o->base, p->align);
-		if (cl_add_ovf(o->base, p->span, &end))
-			return cl_seterr(ctx, CL_E_PLACE,
-					 "--base 0x%" PRIx64 " + span 0x%" PRIx64
-					 " wraps around", o->base, p->span);
-		if (o->base < lo || end - 1 > hi)
-			return cl_seterr(ctx, CL_E_PLACE, "--base 0x%" PRIx64
-					 " puts '%s' outside [0x%" PRIx64 ", 0x%"
-					 PRIx64 "], where its placement note "
-					 "allows it", o->base, img->path, lo,
-					 hi);
-		p->base = o->base;
-		p->placement = "at --base";
-	} else {
-		struct space sp = plan_space(p, o);
-
-		sp.lo = lo;
-		sp.hi = hi;
-		if (search(&sp, p->span, p->align, rem, false, &p->base))
-			return cl_seterr(ctx, CL_E_PLACE,
-					 "no room for '%s' (0x%" PRIx64 " bytes,"
-					 " aligned to 0x%" PRIx64 "%s) in any RAM "
-					 "window of board '%s'", img->path,
-					 p->span, p->align, img->has_placement ?
-					 ", within its placement note" : "",
-					 b->name);
-		p->placement = img->has_placement ?
-			       "lowest free address its note allows" :
-			       "lowest free address";
-	}
-	p->bias = p->base - p->link_base;
-	return 0;
-}
 
 static int cmp_addr(const void *a, const void *b)
 {
@@ -382,7 +35,7 @@ static int check_alias_segs(struct cl_ctx *ctx, const struct cl_plan *p)
 	char via[160];
 	unsigned i, j;
 
-	if (!board_aliased(b))
+	if (!cl_board_aliased(b))
 		return 0;
 	for (i = 0; i < p->nseg; i++)
 		for (j = i + 1; j < p->nseg; j++) {
@@ -411,12 +64,13 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 	struct cl_plan_seg *sorted;
 	struct cl_clash k;
 	char via[160];
-	bool alias = board_aliased(b);
+	bool alias = cl_board_aliased(b);
 	unsigned i;
 
 	for (i = 0; i < p->nseg; i++) {
 		struct cl_plan_seg *s = &p->seg[i];
 		const struct cl_reserved *r;
+		const struct cl_range *x;
 		uint64_t end;
 		int w;
 
@@ -431,26 +85,21 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 					 "board '%s'", s->phidx, s->addr, end,
 					 b->name);
 		s->win = (unsigned)w;
-		r = reserved_hit(b, alias, s->addr, s->memsz, &k);
+		r = cl_reserved_hit(b, alias, s->addr, s->memsz, &k);
 		if (r)
 			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
 					 " overlaps reserved '%s' " RANGE "%s",
 					 s->phidx, s->addr, end, r->name,
 					 r->addr, r->addr + r->size,
 					 cl_clash_via(b, &k, via, sizeof(via)));
-		for (unsigned u = 0; u < o->nbusy; u++) {
-			const struct cl_range *x = &o->busy[u];
-
-			if (meets(b, alias, s->addr, s->memsz, x->addr,
-				  x->size, &k))
-				return cl_seterr(ctx, CL_E_PLACE, "segment %u "
-						 RANGE " of '%s' overlaps %s "
-						 RANGE "%s", s->phidx, s->addr,
-						 end, p->img->path, x->name,
-						 x->addr, x->addr + x->size,
-						 cl_clash_via(b, &k, via,
-							      sizeof(via)));
-		}
+		x = cl_busy_hit(b, alias, o->busy, o->nbusy, s->addr,
+				s->memsz, &k);
+		if (x)
+			return cl_seterr(ctx, CL_E_PLACE, "segment %u " RANGE
+					 " of '%s' overlaps %s " RANGE "%s",
+					 s->phidx, s->addr, end, p->img->path,
+					 x->name, x->addr, x->addr + x->size,
+					 cl_clash_via(b, &k, via, sizeof(via)));
 	}
 	if (check_alias_segs(ctx, p))
 		return CL_E_PLACE;
@@ -483,6 +132,7 @@ static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 	uint64_t e = img->kind == CL_KIND_RAW ? img->raw_addr :
 						 img->entry + p->bias;
 	unsigned i;
+	int rc;
 
 	if (o->has_entry) {
 		e = o->entry;
@@ -504,17 +154,27 @@ static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 			}
 		}
 	}
-	for (i = 0; i < p->nseg; i++) {
-		const struct cl_plan_seg *s = &p->seg[i];
+	rc = cl_entry_check(ctx, &p, 1, e);
+	if (!rc)
+		p->entry = e;
+	return rc;
+}
 
-		if ((s->flags & PF_X) && e >= s->addr && e - s->addr < s->memsz)
-			break;
-	}
-	if (i == p->nseg)
-		return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not "
-				 "inside a loaded executable segment", e);
-	p->entry = e;
-	return 0;
+int cl_entry_check(struct cl_ctx *ctx, struct cl_plan *const *plans,
+		   unsigned n, uint64_t e)
+{
+	unsigned i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < plans[i]->nseg; k++) {
+			const struct cl_plan_seg *s = &plans[i]->seg[k];
+
+			if ((s->flags & PF_X) && e >= s->addr &&
+			    e - s->addr < s->memsz)
+				return 0;
+		}
+	return cl_seterr(ctx, CL_E_PLACE, "entry 0x%" PRIx64 " is not inside "
+			 "a loaded executable segment", e);
 }
 
 static int check_machine(struct cl_ctx *ctx, const struct cl_image *img,
@@ -574,40 +234,6 @@ static int place_params(struct cl_ctx *ctx, struct cl_plan *p)
 			 "one loaded segment", img->path, v, n);
 }
 
-/* The command line goes to free RAM, after the image is placed: never
- * inside the image's span (its gaps included: a payload may assume the
- * span is its own) nor inside busy, which a whole boot fills with every
- * image's span. */
-int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
-		    const struct cl_range *busy, unsigned nbusy)
-{
-	struct space sp = { .b = p->board, .busy = busy, .nbusy = nbusy,
-			    .seg = p->seg, .nseg = p->nseg,
-			    .span_addr = p->base, .span_size = p->span,
-			    .hi = UINT64_MAX };
-	size_t len;
-
-	if (!cmdline)
-		return 0;
-	if (!p->has_params)
-		return cl_seterr(ctx, CL_E_USAGE, "--cmdline needs a payload "
-				 "that carries a parameter block note "
-				 "(CARDBOOT_NOTE_PARAMS); '%s' has none",
-				 p->img->path);
-	len = strlen(cmdline) + 1;
-	if (len > CL_CMDLINE_MAX)
-		return cl_seterr(ctx, CL_E_USAGE, "--cmdline is %zu bytes; the "
-				 "limit is %d", len, CL_CMDLINE_MAX);
-	if (search(&sp, len, 8, 0, false, &p->cmdline_addr))
-		return cl_seterr(ctx, CL_E_PLACE, "no room for the command "
-				 "line (%zu bytes) on board '%s'", len,
-				 p->board->name);
-	p->has_cmdline = true;
-	p->cmdline_size = len;
-	p->cmdline = cmdline;
-	return 0;
-}
-
 static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 		    const struct cl_plan_opts *o)
 {
@@ -617,7 +243,7 @@ static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 
 	rc = check_machine(ctx, img, p->board);
 	if (!rc)
-		rc = place(ctx, p, o);
+		rc = cl_plan_place(ctx, p, o);
 	if (rc)
 		return rc;
 	for (i = 0; i < img->nseg; i++) {

@@ -126,7 +126,7 @@ static int do_table(struct rstate *st, const char *name, uint64_t va,
 		    uint64_t size, uint64_t ent, bool rela)
 {
 	Elf_Type type = rela ? ELF_T_RELA : ELF_T_REL;
-	size_t want = gelf_fsize(st->img->elf, type, 1, EV_CURRENT);
+	size_t want = gelf_fsize(img_in(st->img)->elf, type, 1, EV_CURRENT);
 	const uint8_t *raw;
 	Elf_Data *data;
 	uint64_t i, count;
@@ -142,7 +142,7 @@ static int do_table(struct rstate *st, const char *name, uint64_t va,
 	raw = table_at(st, name, va, size);
 	if (!raw)
 		return CL_E_RELOC;
-	data = elf_getdata_rawchunk(st->img->elf,
+	data = elf_getdata_rawchunk(img_in(st->img)->elf,
 				    (int64_t)(raw - st->img->data), size, type);
 	if (!data)
 		return cl_seterr(st->ctx, CL_E_RELOC, "'%s': %s unreadable: %s",
@@ -323,8 +323,9 @@ int cl_reloc_collect(struct cl_ctx *ctx, const struct cl_image *img,
 				       img->path, d->pltrel);
 		else
 			rc = do_table(&st, "DT_JMPREL", d->jmprel, d->pltrelsz,
-				      gelf_fsize(img->elf, rela ? ELF_T_RELA :
-						 ELF_T_REL, 1, EV_CURRENT),
+				      gelf_fsize(img_in(img)->elf,
+						 rela ? ELF_T_RELA : ELF_T_REL,
+						 1, EV_CURRENT),
 				      rela);
 	}
 	free(st.by_vaddr);

@@ -36,10 +36,13 @@ int cl_src_open(struct cl_ctx *ctx, const struct cl_image *img,
 	if (!s)
 		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
 	*s = (struct cl_src){ .ctx = ctx, .img = img, .verb = verb };
-	if (img->streamed)
-		rc = cl_stream_open(ctx, img->path, img->fmt, img->map,
-				    img->map_size, true, img->size,
-				    img->mem_limit, &s->st);
+	if (img->streamed) {
+		const struct cl_image_in *in = img_in(img);
+
+		rc = cl_stream_open(ctx, img->path, in->fmt, in->map,
+				    in->map_size, true, img->size,
+				    in->mem_limit, &s->st);
+	}
 	if (rc) {
 		cl_src_close(s);
 		return rc;
@@ -75,7 +78,7 @@ int cl_src_next(struct cl_src *s, uint64_t *pos, uint8_t **chunk, size_t *n)
 	if (rc == CL_E_TOOBIG && s->st->over_cap)
 		return changed(s);
 	if (!rc && !*n && (s->st->out_pos != img->size ||
-			   s->st->crc != img->stream_crc))
+			   s->st->crc != img_in(img)->stream_crc))
 		return changed(s);
 	return rc;
 }

@@ -20,7 +20,7 @@
 static int lookup(struct cl_ctx *ctx, const struct cl_image *img,
 		  const char *name, uint64_t *value, uint64_t *size)
 {
-	Elf *e = img->elf;
+	Elf *e = img_in(img)->elf;
 	Elf_Scn *scn = NULL;
 	unsigned found = 0;
 	GElf_Shdr sh;

@@ -31,10 +31,17 @@ int cl_interrupted(struct cl_ctx *ctx);
 #define cl_add_ovf(a, b, r) __builtin_add_overflow((a), (b), (r))
 #define cl_mul_ovf(a, b, r) __builtin_mul_overflow((a), (b), (r))
 
-/* [a, a+as) and [b, b+bs) overlap; both ends known not to wrap. */
+/* [a, a+as) and [b, b+bs) overlap; an end past 2^64 is clamped there
+ * (ranges.c's rule), so no sum can wrap. */
 static inline int cl_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 {
-	return as && bs && a < b + bs && b < a + as;
+	return as && bs && (a < b ? b - a < as : a - b < bs);
+}
+
+/* The end of [a, a+n), clamped at the top of the address space. */
+static inline uint64_t cl_range_end(uint64_t a, uint64_t n)
+{
+	return a + n < a ? UINT64_MAX : a + n;
 }
 
 /* p[0, n) holds only zero bytes. */

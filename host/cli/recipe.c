@@ -42,35 +42,23 @@ static int find_recipe(struct cli *c, int argc, char **argv,
 /* The whole file, NUL-terminated; *len excludes the terminator. */
 static int slurp(struct cli *c, const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	size_t n = 0, got;
-	char *buf;
+	int e;
 
-	if (!f)
+	switch (cl_file_slurp(path, CLI_RECIPE_MAX_BYTES, 0, out, len, &e)) {
+	case CL_SLURP_OK:
+		return 0;
+	case CL_SLURP_OPEN:
 		return cli_usage_error(c, "cannot open recipe '%s': %s", path,
-				       strerror(errno));
-	buf = malloc(CLI_RECIPE_MAX_BYTES + 2);
-	if (!buf) {
-		fclose(f);
+				       strerror(e));
+	case CL_SLURP_TOOBIG:
+		return cli_usage_error(c, "recipe '%s' is larger than %d "
+				       "bytes", path, CLI_RECIPE_MAX_BYTES);
+	case CL_SLURP_NOMEM:
 		return cli_usage_error(c, "out of memory");
+	default:
+		return cli_usage_error(c, "cannot read recipe '%s': %s", path,
+				       strerror(e));
 	}
-	while ((got = fread(buf + n, 1, CLI_RECIPE_MAX_BYTES + 1 - n, f)) > 0)
-		n += got;
-	if (ferror(f) || n > CLI_RECIPE_MAX_BYTES) {
-		int e = ferror(f) ? errno : 0;
-
-		fclose(f);
-		free(buf);
-		return e ? cli_usage_error(c, "cannot read recipe '%s': %s",
-					   path, strerror(e)) :
-			   cli_usage_error(c, "recipe '%s' is larger than %d "
-					   "bytes", path, CLI_RECIPE_MAX_BYTES);
-	}
-	fclose(f);
-	buf[n] = 0;
-	*out = buf;
-	*len = n;
-	return 0;
 }
 
 static bool is_file_key(const char *k)

@@ -1115,6 +1115,12 @@ static void test_dtb_from_card(void)
 	memset(ram + (PDTB - RAM), 0x5a, 64);
 	refuse("--dtb-from-card: no DTB where announced", &sp, tp,
 	       CL_E_FORMAT, "0x80380000");
+	memcpy(ram + (PDTB - RAM), "\xd0\x0d\xfe\xed\x00\x00\x00\x27", 8);
+	refuse("--dtb-from-card: a totalsize smaller than a header", &sp, tp,
+	       CL_E_FORMAT, "magic or size 39 wrong");
+	memcpy(ram + (PDTB - RAM), "\xd0\x0d\xfe\xed\x00\x20\x00\x01", 8);
+	refuse("--dtb-from-card: a totalsize over 2 MiB", &sp, tp,
+	       CL_E_FORMAT, "magic or size 2097153 wrong");
 	ram_put_le(MB + CARDBOOT_MB_READY_OFF, 4, 0);
 	refuse("--dtb-from-card: nothing announced, none on the board", &sp,
 	       tp, CL_E_STATE, "platform-dtb");

@@ -197,8 +197,9 @@ static void round_trip(const char *what, const uint8_t *data, size_t len)
 		ok(!strcmp(img->compression, "gzip") && img->file_size == z.n &&
 		   img->kind == CL_KIND_RAW && img->raw_addr == 0x80000000,
 		   "%s: compression, file size, kind recorded", what);
-		ok(img->map == img->data && img->map_size >= len &&
-		   img->map_size - len < (size_t)sysconf(_SC_PAGESIZE),
+		ok(img_in(img)->map == img->data &&
+		   img_in(img)->map_size >= len &&
+		   img_in(img)->map_size - len < (size_t)sysconf(_SC_PAGESIZE),
 		   "%s: reservation trimmed to the output", what);
 		img->data[len - 1] ^= 0xff;	/* private and writable */
 	} else {
