@@ -10,91 +10,6 @@
 #include "cardboot.h"
 #include "board_parse.h"
 
-int cl_board_err(struct parser *p, const char *fmt, ...)
-{
-	char msg[400], full[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (p->line)
-		snprintf(full, sizeof(full), "'%s' line %zu: %s", p->file,
-			 p->line, msg);
-	else
-		snprintf(full, sizeof(full), "'%s': %s", p->file, msg);
-	if (!p->nerr++)
-		cl_seterr(p->ctx, CL_E_BOARD, "%s", full);
-	if (p->lint && p->lint->on_error)
-		p->lint->on_error(p->lint->arg, full);
-	return CL_E_BOARD;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-int cl_board_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
-int cl_board_name_ok(const char *s, size_t max)
-{
-	size_t n;
-
-	for (n = 0; s[n]; n++)
-		if (!cl_board_name_char(s[n]))
-			return 0;
-	return n > 0 && n < max;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (is_space(*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && is_space(e[-1]))
-		e--;
-	*e = '\0';
-	return s;
-}
-
-unsigned cl_board_split(char *s, char **word, unsigned max)
-{
-	unsigned n = 0;
-
-	for (;;) {
-		while (is_space(*s))
-			*s++ = '\0';
-		if (!*s)
-			return n;
-		if (n == max)
-			return n + 1;
-		word[n++] = s;
-		while (*s && !is_space(*s))
-			s++;
-	}
-}
-
-int cl_board_num(struct parser *p, const char *what, const char *s,
-		 uint64_t *v)
-{
-	switch (cl_parse_num(s, v)) {
-	case CL_NUM_OK:
-		return 0;
-	case CL_NUM_BIG:
-		return perr(p, "%s '%s' does not fit in 64 bits", what, s);
-	default:
-		return perr(p, "bad %s '%s' (want decimal or 0x hex, "
-			    "optionally with K, M or G)", what, s);
-	}
-}
-
 static int parse_line(struct parser *p, const char *text, size_t len)
 {
 	char buf[BOARD_LINE_MAX + 1], *line, *key, *val, *eq;
@@ -110,20 +25,20 @@ static int parse_line(struct parser *p, const char *text, size_t len)
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	for (i = 0; i < len; i++) {       /* '#' at the start of a word */
-		if (buf[i] == '#' && (i == 0 || is_space(buf[i - 1]))) {
+		if (buf[i] == '#' && (i == 0 || cl_board_space(buf[i - 1]))) {
 			buf[i] = '\0';
 			break;
 		}
 	}
-	line = trim(buf);
+	line = cl_board_trim(buf);
 	if (!*line)
 		return 0;
 	eq = strchr(line, '=');
 	if (!eq)
 		return perr(p, "expected 'key = value', got '%s'", line);
 	*eq = '\0';
-	key = trim(line);
-	val = trim(eq + 1);
+	key = cl_board_trim(line);
+	val = cl_board_trim(eq + 1);
 	for (i = 0; i < cl_board_nkeys; i++)
 		if (!strcmp(cl_board_keys[i].name, key))
 			k = &cl_board_keys[i];

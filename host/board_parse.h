@@ -2,6 +2,7 @@
 /* board_parse.h - the board file parser's state, shared by its files (not
  * installed)
  *
+ *   board_lex.c   problems with file and line, words, names, numbers
  *   board.c       lines, comments, keys given once, the whole-file checks
  *   board_keys.c  what each key accepts, and the table of keys
  *   board_ram.c   ram and reserved lines: windows, their backing bytes,
@@ -57,6 +58,9 @@ int cl_board_num(struct parser *p, const char *what, const char *s,
 /* Split s in place at whitespace; returns the number of words (at most
  * max + 1, which means "too many"). */
 unsigned cl_board_split(char *s, char **word, unsigned max);
+/* c is a blank; s without its leading and trailing blanks (in place). */
+int cl_board_space(char c);
+char *cl_board_trim(char *s);
 /* s is BOARD_NAME_CHARS+, shorter than max / c is one of them. */
 int cl_board_name_ok(const char *s, size_t max);
 int cl_board_name_char(char c);
