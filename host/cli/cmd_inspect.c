@@ -40,18 +40,14 @@ static void json_dyn(struct json *j, const struct cl_image *img)
 {
 	const struct cl_dyninfo *d = &img->dyn;
 
-	const struct {
-		const char *key;
-		uint64_t bytes;
-	} tab[] = { { "rela_bytes", d->relasz }, { "rel_bytes", d->relsz },
-		    { "relr_bytes", d->relrsz },
-		    { "jmprel_bytes", d->pltrelsz } };
-	unsigned i;
+	const struct json_count tab[] = { { "rela_bytes", d->relasz },
+					  { "rel_bytes", d->relsz },
+					  { "relr_bytes", d->relrsz },
+					  { "jmprel_bytes", d->pltrelsz } };
 
 	json_obj(j, "dynamic");
 	json_bool(j, "present", d->present);
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		json_u64(j, tab[i].key, tab[i].bytes);
+	json_counts(j, tab, 4);
 	json_end_obj(j);
 }
 

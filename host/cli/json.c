@@ -123,6 +123,14 @@ void json_u64(struct json *j, const char *key, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+void json_counts(struct json *j, const struct json_count *c, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		json_u64(j, c[i].key, c[i].v);
+}
+
 void json_hex(struct json *j, const char *key, uint64_t v)
 {
 	member(j, key);

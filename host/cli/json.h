@@ -20,6 +20,12 @@ void json_end_obj(struct json *j);
 void json_end_arr(struct json *j);
 void json_str(struct json *j, const char *key, const char *v);
 void json_u64(struct json *j, const char *key, uint64_t v);
+/* Several counts in a row: n members key = v. */
+struct json_count {
+	const char *key;
+	uint64_t v;
+};
+void json_counts(struct json *j, const struct json_count *c, unsigned n);
 void json_hex(struct json *j, const char *key, uint64_t v); /* "0x1f" */
 void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);

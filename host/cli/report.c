@@ -251,12 +251,13 @@ void json_plan(struct json *j, const struct cl_plan *p)
 void json_result(struct json *j, const struct cl_plan *p,
 		 const struct cl_load_result *r)
 {
+	const struct json_count bytes[] = { { "written", r->bytes_written },
+					    { "in_place", r->bytes_in_place },
+					    { "zeroed", r->bytes_zeroed } };
 	unsigned i;
 
 	json_obj(j, "result");
-	json_u64(j, "written", r->bytes_written);
-	json_u64(j, "in_place", r->bytes_in_place);
-	json_u64(j, "zeroed", r->bytes_zeroed);
+	json_counts(j, bytes, 3);
 	json_hex(j, "digest", r->digest);
 	json_arr(j, "segment_digests");
 	for (i = 0; r->seg_digest && i < p->nseg; i++)
