@@ -1,10 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cardload.h - public interface of libcardload, the host-side card loader
  *
- * The pipeline, one direction:
- *   cl_image_open()  sniff, decompress under caps, parse the ELF (libelf)
- *   cl_plan_make()   PURE: image + board + options -> checked load plan
- *   cl_load()        hold, relocate, write, zero bss, verify, stage, release
+ * The data flow, one direction, and the files that carry it:
+ *
+ *   board      a board file -> struct cl_board (windows, reserved ranges,
+ *              mailbox): board_file.c, board.c, board_lex.c, board_keys.c,
+ *              board_ram.c
+ *   image      cl_image_open(): image.c sniffs and decompresses under the
+ *              caps (caps.c; decompress_gzip.c, decompress_zstd.c,
+ *              decompress_xz.c; shed.c), or
+ *              for --low-memory keeps only the metadata of a stream
+ *              (image_stream.c, stream.c, elf_need.c)
+ *   elf        elf.c (libelf): segments, notes, the dynamic section
+ *   plan       cl_plan_make(), PURE: image + board + options -> a checked
+ *              plan: plan.c (segments, entry), plan_place.c (where the
+ *              image and its command line go), reloc.c (relocations become
+ *              patches), symbols.c (--set), ranges.c (windows, reserved and
+ *              busy ranges); several images and data: boot.c
+ *   params     params.c (the parameter block), dtb.c (device trees, libfdt)
+ *   load       cl_load(), cl_boot_load(): load.c runs a boot; each image
+ *              goes through load_image.c, one writer/checker loop over
+ *              chunks from source.c, patched by patch.c, read back through
+ *              readback.c, digested by digest.c; card.c, mailbox.c,
+ *              console.c, regseq.c hold and release the card; verify.c
+ *              runs the same loop comparing only
+ *   transport  transports/: open.c picks the board's backend (mem.c with
+ *              qmp.c, pci.c with pcidev.c; both through mmio.c),
+ *              transport.c is the one bounds-checked path to card memory
+ *   under all  ctx.c and error.c (contexts, messages), num.c, file.c,
+ *              machine.c
  *
  * Every function returns 0 or a negative enum cl_err; the context keeps a
  * message naming the culprit (cl_errmsg). The library never prints to

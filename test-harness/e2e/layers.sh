@@ -16,6 +16,8 @@
 #   - no file of host/ or transports/ is much over 500 lines, the CLI's
 #     option table excepted
 #   - the shipped command has no fault-injection backend in it
+#   - the data flow at the top of host/cardload.h names every file of
+#     host/ and transports/ (the CLI's aside), and only files that exist
 . "$(dirname "$0")/lib.sh"
 
 OBJ=$BUILD_DIR
@@ -87,6 +89,19 @@ if nm "$CARDLOAD" 2>/dev/null | grep -qi 'fault'; then
 		"$(nm "$CARDLOAD" | grep -i fault | head -5)"
 else
 	ok "the shipped command has no fault backend"
+fi
+
+# the files the top comment of cardload.h names
+sed -n '1,/^#ifndef/p' host/cardload.h | grep -o '[a-z_0-9]*\.c' | sort -u \
+	>"$T/named"
+(cd host && ls *.c; cd ../transports && ls *.c) | sort -u >"$T/files"
+missing=$(comm -13 "$T/named" "$T/files")
+gone=$(comm -23 "$T/named" "$T/files")
+if [ -z "$missing$gone" ]; then
+	ok "cardload.h's data flow names every file ($(wc -l <"$T/files"))"
+else
+	not_ok "cardload.h's data flow names every file" \
+		"not named: $(echo $missing)" "no such file: $(echo $gone)"
 fi
 
 done_testing
