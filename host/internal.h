@@ -23,6 +23,10 @@ struct cl_ctx {
 	void *progress_arg;
 };
 
+/* Report progress of a stage through the context's callback, if any. */
+void cl_progress(struct cl_ctx *ctx, const char *stage, uint64_t done,
+		 uint64_t total);
+
 /* The width-byte word (1, 2, 4 or 8) at p in img's own byte order. */
 static inline uint64_t img_get(const struct cl_image *img, const void *p,
 			       unsigned width)

@@ -21,8 +21,6 @@ int cl_seterr(struct cl_ctx *ctx, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void cl_log(struct cl_ctx *ctx, enum cl_log_level lvl, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void cl_progress(struct cl_ctx *ctx, const char *stage, uint64_t done,
-		 uint64_t total);
 
 /* True (with the error set) once cl_interrupt() has been called. */
 int cl_interrupted(struct cl_ctx *ctx);
