@@ -11,7 +11,8 @@
  *              decompress_xz.c; shed.c), or
  *              for --low-memory keeps only the metadata of a stream
  *              (image_stream.c, stream.c, elf_need.c)
- *   elf        elf.c (libelf): segments, notes, the dynamic section
+ *   elf        elf.c (libelf): segments, the dynamic section; notes.c:
+ *              cardboot.h's notes
  *   plan       cl_plan_make(), PURE: image + board + options -> a checked
  *              plan: plan.c (segments, entry), plan_place.c (where the
  *              image and its command line go), reloc.c (relocations become

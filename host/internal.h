@@ -75,6 +75,22 @@ static inline struct cl_image_in *img_in(const struct cl_image *img)
 /* elf.c: validate img->data as ELF and fill the image's ELF facts. */
 int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img);
 void cl_elf_release(struct cl_image *img);
+/* elf.c's MAX_ALIGN: larger p_align (and PLACEMENT align) values are
+ * refused. */
+#define CL_MAX_ALIGN (1ull << 30)
+/* notes.c: walk PT_NOTE header idx (ph) with libelf's bounded iterator,
+ * every header checked to fit, and take cardboot.h's notes into img. */
+struct Elf;
+int cl_elf_notes(struct cl_ctx *ctx, struct cl_image *img, struct Elf *e,
+		 unsigned idx, const Elf64_Phdr *ph);
+/* The parameter block the PARAMS note names is written by the loader after
+ * the image: it must lie in writable data, not in code, read-only data or
+ * the dynamic section (has_dyn: header dyn_ph at [dyn_va, +dyn_memsz)),
+ * or the block would overwrite them. (Whether it lies inside one segment
+ * at all is the plan's check.) */
+int cl_elf_params_note(struct cl_ctx *ctx, const struct cl_image *img,
+		       bool has_dyn, unsigned dyn_ph, uint64_t dyn_va,
+		       uint64_t dyn_memsz);
 /* Card address range [lo, hi) of a segment in the image's own terms. */
 uint64_t cl_seg_link_addr(const struct cl_image *img, const struct cl_seg *s,
 			  int use_vaddr);
