@@ -12,6 +12,9 @@
  * without a page fault per 4 KiB, faster than copying into the mapping,
  * and the card's RAM never counts in this process's memory.
  * Naturally aligned words (the mailbox) stay single stores to the mapping.
+ * The first write to a page of a fresh file costs as much again as the copy
+ * (the kernel allocates the page): prepare allocates the pages a load will
+ * write ahead of it, from another thread while the image inflates.
  *
  * With -O mem.qmp=SOCKET (boards with `release-step = qmp`), the card is a
  * QEMU machine whose CPU cardload holds itself: QMP stop + system_reset
@@ -412,6 +415,25 @@ static int mem_data_extent(struct cl_tp *tp, unsigned w, uint64_t off,
 	return 0;
 }
 
+/* Allocate the file's pages under [off, off+len) of window w. fallocate
+ * with FALLOC_FL_KEEP_SIZE changes no byte and not the size: data stays,
+ * a hole reads zeros as before (tmpfs even reports the page as a hole to
+ * SEEK_DATA until it is written, so zero-skipping is unchanged). Writes
+ * wait for the file's lock while it runs: callers ask in pieces. */
+static void mem_prepare(struct cl_tp *tp, unsigned w, uint64_t off,
+			uint64_t len)
+{
+	struct mem *m = tp->priv;
+	uint64_t pos = tp->board->win[w].offset + off;
+	struct stat st;
+
+	inside(m, pos, len);
+	/* a file shrunk under us is not grown back, not even in blocks past
+	 * its end */
+	if (!fstat(m->fd, &st) && (uint64_t)st.st_size >= pos + len)
+		fallocate(m->fd, FALLOC_FL_KEEP_SIZE, (off_t)pos, (off_t)len);
+}
+
 static int mem_flush(struct cl_tp *tp)
 {
 	struct mem *m = tp->priv;
@@ -461,6 +483,7 @@ const struct cl_tp_ops cl_tp_mem = {
 	.read = mem_read,
 	.concurrent_read = true,
 	.data_extent = mem_data_extent,
+	.prepare = mem_prepare,
 	.flush = mem_flush,
 	.hold = mem_hold,
 	.release = mem_release,
