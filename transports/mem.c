@@ -54,6 +54,11 @@ struct mem {
 	char path[256];
 	bool has_qmp;
 	struct cl_qmp qmp;
+	/* [hole_lo, hole_hi): file offsets the last data_extent found to be
+	 * hole, less what was written since. SEEK_DATA visits every page the
+	 * file holds but has not had written (prepared pages) on its way, so
+	 * asking it again for each piece of a load would cost n^2. */
+	uint64_t hole_lo, hole_hi;
 };
 
 /* "a directory", for messages about what the path names instead */
@@ -325,6 +330,18 @@ static int still_there(struct cl_tp *tp, unsigned w, uint64_t off, size_t len)
 	return 0;
 }
 
+/* [pos, pos+len) is being written: its pages become data, and the known
+ * hole keeps only what lies after them (a load writes forward; forgetting
+ * a hole is always safe). */
+static void written(struct mem *m, uint64_t pos, uint64_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t end = (pos + len + page - 1) / page * page;
+
+	if (pos < m->hole_hi && end > m->hole_lo)
+		m->hole_lo = end < m->hole_hi ? end : m->hole_hi;
+}
+
 static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 		     const void *buf, size_t len)
 {
@@ -336,6 +353,7 @@ static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 	int rc;
 
 	/* A naturally aligned word is one store: the mailbox relies on it. */
+	written(m, pos, len);
 	if (is_word(dst, len)) {
 		if (cl_mmio_write(dst, buf, len, (unsigned)len, &bad))
 			return vanished(tp, w, off, bad);
@@ -398,20 +416,28 @@ static int mem_data_extent(struct cl_tp *tp, unsigned w, uint64_t off,
 {
 	struct mem *m = tp->priv;
 	uint64_t start = tp->board->win[w].offset + off, end = start + len;
-	off_t d = lseek(m->fd, (off_t)start, SEEK_DATA), h;
+	off_t d, h;
 
 	*dlen = 0;
-	if (d < 0 && errno == ENXIO) /* nothing but hole from start on */
-		return 0;
-	if (d < 0 || (h = lseek(m->fd, d, SEEK_HOLE)) < 0) {
-		*doff = off; /* cannot tell: treat all as data */
-		*dlen = len;
-		return 0;
+	if (start < m->hole_lo || start >= m->hole_hi) {
+		d = lseek(m->fd, (off_t)start, SEEK_DATA);
+		if (d < 0 && errno != ENXIO)
+			goto all_data;
+		m->hole_lo = start; /* ENXIO: nothing but hole from start on */
+		m->hole_hi = d < 0 ? UINT64_MAX : (uint64_t)d;
 	}
-	if ((uint64_t)d >= end)
+	if (m->hole_hi >= end) /* the first data at or after start */
 		return 0;
+	d = (off_t)m->hole_hi;
+	h = lseek(m->fd, d, SEEK_HOLE);
+	if (h < 0)
+		goto all_data;
 	*doff = (uint64_t)d - tp->board->win[w].offset;
 	*dlen = ((uint64_t)h < end ? (uint64_t)h : end) - (uint64_t)d;
+	return 0;
+all_data: /* cannot tell */
+	*doff = off;
+	*dlen = len;
 	return 0;
 }
 
@@ -438,6 +464,7 @@ static int mem_flush(struct cl_tp *tp)
 {
 	struct mem *m = tp->priv;
 
+	m->hole_lo = m->hole_hi = 0; /* a write pass ends: learn afresh */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (msync(m->base, (size_t)m->len, MS_SYNC))
 		return cl_seterr(tp->ctx, CL_E_IO, "msync of '%s' failed: %s",

@@ -239,6 +239,45 @@ static void test_prepare(void)
 	}
 }
 
+/* Zero-skipping over prepared pages, piece after piece as a load writes:
+ * what was written since is data again, whatever the transport learned
+ * before about holes there. */
+static void test_skip_after_prepare(void)
+{
+	static uint8_t buf[0x10000], zeros[0x10000];
+	uint64_t a = RAM + 0x200000, skipped, n;
+	struct cl_tp *tp;
+	bool good = true;
+	unsigned g;
+
+	fresh_card();
+	tp = open_tp(NULL);
+	if (!tp)
+		return;
+	cl_tp_prepare(tp, a, 0x100000);
+	for (g = 0; g < sizeof(buf) / 4096; g++) /* odd grains hold data */
+		memset(buf + g * 4096, g & 1 ? 0x11 * g : 0, 4096);
+	is_int(cl_tp_write_image(tp, a, buf, sizeof(buf), &skipped), 0,
+	       "an image piece over prepared pages");
+	is_u64(skipped, sizeof(buf) / 2, "its zero grains are left out "
+	       "(prepared pages read as zeros)");
+	is_int(cl_tp_write_image(tp, a + sizeof(buf), buf, sizeof(buf),
+				 &skipped), 0, "the next piece");
+	is_u64(skipped, sizeof(buf) / 2, "the same there");
+	is_int(cl_tp_write_image(tp, a, zeros, sizeof(zeros), &skipped), 0,
+	       "zeros over the first piece again");
+	is_u64(skipped, sizeof(buf) / 2, "only the grains never written are "
+	       "left out");
+	is_int(cl_tp_zero(tp, a + sizeof(buf), sizeof(buf), &n), 0,
+	       "zero the second piece");
+	is_u64(n, sizeof(buf) / 2, "its data grains are zero-filled, no "
+	       "more");
+	for (g = 0; g < 2 * sizeof(buf); g++)
+		good &= ram[a - RAM + g] == 0;
+	ok(good, "both pieces read zeros");
+	cl_close(tp);
+}
+
 /* ---- warming from an image file ---------------------------------------- */
 
 /* An ET_EXEC image with one RX segment of SEG_SIZE bytes at SEG (a ramp),
@@ -412,6 +451,7 @@ int main(void)
 	cardram_board(&board, "t", MB, 0x1000);
 	test_ranges();
 	test_prepare();
+	test_skip_after_prepare();
 	test_warm_image();
 	test_plan_and_load();
 	unlink(img_path);
