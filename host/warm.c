@@ -72,8 +72,10 @@ unsigned cl_warm_elf_ranges(const uint8_t *h, size_t n, int use_vaddr,
 	phoff = field(h, cls, end, 28, 32, 4, 8);
 	phent = (unsigned)field(h, cls, end, 42, 54, 2, 2);
 	phnum = (unsigned)field(h, cls, end, 44, 56, 2, 2);
-	if ((type != ET_EXEC && type != ET_DYN) || (type == ET_DYN) != !!has_base ||
-	    phent < (cls == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
+	if ((type != ET_EXEC && type != ET_DYN) ||
+	    (type == ET_DYN) != !!has_base ||
+	    phent < (cls == ELFCLASS64 ? sizeof(Elf64_Phdr) :
+					 sizeof(Elf32_Phdr)) ||
 	    cl_add_ovf(phoff, (uint64_t)phent * phnum, &end_ph) || end_ph > n)
 		return 0;
 	for (i = 0; i < phnum; i++) { /* ET_DYN: lowest p_vaddr is at base */

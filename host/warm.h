@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* warm.h - get the card pages a load will write ready while its image inflates */
+/* warm.h - card pages a load will write, got ready while its image inflates */
 #ifndef CL_WARM_H
 #define CL_WARM_H
 

@@ -352,8 +352,8 @@ static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 	size_t bad, done = 0;
 	int rc;
 
-	/* A naturally aligned word is one store: the mailbox relies on it. */
 	written(m, pos, len);
+	/* A naturally aligned word is one store: the mailbox relies on it. */
 	if (is_word(dst, len)) {
 		if (cl_mmio_write(dst, buf, len, (unsigned)len, &bad))
 			return vanished(tp, w, off, bad);
