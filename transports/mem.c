@@ -55,9 +55,10 @@ struct mem {
 	bool has_qmp;
 	struct cl_qmp qmp;
 	/* [hole_lo, hole_hi): file offsets the last data_extent found to be
-	 * hole, less what was written since. SEEK_DATA visits every page the
-	 * file holds but has not had written (prepared pages) on its way, so
-	 * asking it again for each piece of a load would cost n^2. */
+	 * hole, less what was written since; forgotten at hold and release
+	 * (only a held card's RAM changes through us alone). SEEK_DATA
+	 * visits every page the file holds but has not had written (prepared
+	 * pages) on its way: asked again for each piece of a load, n^2. */
 	uint64_t hole_lo, hole_hi;
 };
 
@@ -464,7 +465,6 @@ static int mem_flush(struct cl_tp *tp)
 {
 	struct mem *m = tp->priv;
 
-	m->hole_lo = m->hole_hi = 0; /* a write pass ends: learn afresh */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (msync(m->base, (size_t)m->len, MS_SYNC))
 		return cl_seterr(tp->ctx, CL_E_IO, "msync of '%s' failed: %s",
@@ -477,6 +477,8 @@ static int mem_hold(struct cl_tp *tp)
 {
 	struct mem *m = tp->priv;
 
+	/* held from here: the RAM changes only through us; learn afresh */
+	m->hole_lo = m->hole_hi = 0;
 	return m->has_qmp ? cl_qmp_hold(&m->qmp) : 0;
 }
 
@@ -486,6 +488,7 @@ static int mem_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 	struct mem *m = tp->priv;
 
 	(void)entry, (void)args, (void)argmask; /* the mailbox carries them */
+	m->hole_lo = m->hole_hi = 0; /* the card may write its RAM now */
 	return m->has_qmp ? cl_qmp_release(&m->qmp) : 0;
 }
 
