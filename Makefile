@@ -128,23 +128,31 @@ demo: deps
 	$(Q)sh test-harness/demo.sh $(O)
 
 # Timings, not tests: load speed of large images against gzip -dc, objcopy
-# and QEMU's loader; time from `cardload boot` to the payload's first
-# UART byte on the QEMU card, small and large images; the same with the
-# image inflated on the card by card-bsp's gunzip stub instead of the host.
+# and QEMU's loader, before and after: this tree's cardload and the one of
+# BENCH_BASE (a git revision, default b6a100c: main before issue 12), built
+# once into $(O)/bench/base by bench/base.sh and timed in the same run,
+# interleaved (load-speed.py); time from `cardload boot` to the payload's
+# first UART byte on the QEMU card, small and large images; the same with
+# the image inflated on the card by card-bsp's gunzip stub instead of the
+# host. BENCH_REPS=N: rounds per row (default 7).
+BENCH_BASE ?= b6a100c
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all card bench-payloads
-	$(Q)python3 test-harness/bench/load-speed.py $(O)
+	$(Q)sh test-harness/bench/base.sh $(BENCH_BASE) $(O)/bench/base
+	$(Q)python3 test-harness/bench/load-speed.py $(O) $(O)/bench/base
 	$(Q)sh test-harness/bench/first-byte.sh $(O)
 	$(Q)sh test-harness/bench/first-instruction.sh $(O)
 
-# The large images of load-speed.py: card-bsp's bulk-exec.elf and Debian's
-# x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh); and
-# first-instruction.sh's card-bsp inflate-bench.
+# The large images of load-speed.py: card-bsp's bulk-exec.elf, Debian's
+# x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh) and
+# codedense.elf (x86-64 code from Debian's libraries, bench/codedense.sh);
+# and first-instruction.sh's card-bsp inflate-bench.
 .PHONY: bench-payloads
 bench-payloads: $(BIN) card
 	$(Q)$(MAKE) -s -C card-bsp O=$(abspath $(O))/card-bsp bulk
 	$(Q)$(MAKE) -s -C card-bsp O=$(abspath $(O))/card-bsp inflate-bench
 	$(Q)sh test-harness/bench/vmlinux.sh $(O)
+	$(Q)sh test-harness/bench/codedense.sh $(O)
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \

@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "release.h"
 #include "transport.h"
+#include "warm.h"
 
 #define MAX_BUSY 8192
 
@@ -345,6 +346,7 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	struct cl_card_status st = { 0 };
 	struct busy bz = { 0 };
 	struct boot_in *in;
+	struct cl_warm *warm;
 	struct cl_boot *bt;
 	unsigned i;
 	int rc;
@@ -364,8 +366,11 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	/* what the ROM announced, if it has (reading only) */
 	rc = tp && sp->board->has_mailbox ?
 		     cl_status(ctx, sp->board, tp, &st) : 0;
+	/* the card pages image 0 will take, allocated while it inflates */
+	warm = sp->warm && !rc ? cl_warm_start(sp, tp) : NULL;
 	if (!rc)
 		rc = plan_images(ctx, sp, bt, &bz);
+	cl_warm_stop(warm);
 	if (!rc)
 		rc = plan_data(ctx, sp, bt, &bz, &st, tp);
 	for (i = 0; !rc && i < bt->nimg; i++) {

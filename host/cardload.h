@@ -10,7 +10,9 @@
  *              caps (caps.c; decompress_gzip.c, decompress_zstd.c,
  *              decompress_xz.c; shed.c), or
  *              for --low-memory keeps only the metadata of a stream
- *              (image_stream.c, stream.c, elf_need.c)
+ *              (image_stream.c, stream.c, elf_need.c); meanwhile warm.c
+ *              has the transport allocate the card pages the segments
+ *              will land on (nothing written)
  *   elf        elf.c (libelf): segments, the dynamic section; notes.c:
  *              cardboot.h's notes
  *   plan       cl_plan_make(), PURE: image + board + options -> a checked
@@ -405,6 +407,9 @@ struct cl_boot_spec {        /* what the user asked for */
 	const char *set[CL_MAX_SETS]; /* "SYMBOL=VALUE" for image 0 */
 	const char *arg_ref[4];      /* "@dtb" ... or NULL */
 	const char *entry_ref;       /* "@imageN" or NULL */
+	bool warm;                   /* a load follows: the transport may
+				      * allocate the pages image 0 will take
+				      * while it inflates (no byte changes) */
 };
 
 struct cl_boot {             /* the planned boot */
@@ -420,7 +425,9 @@ struct cl_boot {             /* the planned boot */
 };
 
 /* Plan it all, checked, before any write; tp (may be NULL) is only read,
- * for what the ROM announced and --dtb-from-card. */
+ * for what the ROM announced and --dtb-from-card, and with spec->warm asked
+ * to allocate what image 0 will take (host/warm.c), which changes no byte
+ * the card reads. */
 int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *spec,
 		 struct cl_tp *tp, struct cl_boot **out);
 /* res: one per image */

@@ -12,6 +12,9 @@
  * without a page fault per 4 KiB, faster than copying into the mapping,
  * and the card's RAM never counts in this process's memory.
  * Naturally aligned words (the mailbox) stay single stores to the mapping.
+ * The first write to a page of a fresh file costs as much again as the copy
+ * (the kernel allocates the page): prepare allocates the pages a load will
+ * write ahead of it, from another thread while the image inflates.
  *
  * With -O mem.qmp=SOCKET (boards with `release-step = qmp`), the card is a
  * QEMU machine whose CPU cardload holds itself: QMP stop + system_reset
@@ -52,6 +55,12 @@ struct mem {
 	char path[256];
 	bool has_qmp;
 	struct cl_qmp qmp;
+	/* [hole_lo, hole_hi): file offsets the last data_extent found to be
+	 * hole, less what was written since; forgotten at hold and release
+	 * (only a held card's RAM changes through us alone). SEEK_DATA
+	 * visits every page the file holds but has not had written (prepared
+	 * pages) on its way: asked again for each piece of a load, n^2. */
+	uint64_t hole_lo, hole_hi;
 };
 
 /* "a directory", for messages about what the path names instead */
@@ -323,6 +332,18 @@ static int still_there(struct cl_tp *tp, unsigned w, uint64_t off, size_t len)
 	return 0;
 }
 
+/* [pos, pos+len) is being written: its pages become data, and the known
+ * hole keeps only what lies after them (a load writes forward; forgetting
+ * a hole is always safe). */
+static void written(struct mem *m, uint64_t pos, uint64_t len)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t end = (pos + len + page - 1) / page * page;
+
+	if (pos < m->hole_hi && end > m->hole_lo)
+		m->hole_lo = end < m->hole_hi ? end : m->hole_hi;
+}
+
 static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 		     const void *buf, size_t len)
 {
@@ -333,6 +354,7 @@ static int mem_write(struct cl_tp *tp, unsigned w, uint64_t off,
 	size_t bad, done = 0;
 	int rc;
 
+	written(m, pos, len);
 	/* A naturally aligned word is one store: the mailbox relies on it. */
 	if (is_word(dst, len)) {
 		if (cl_mmio_write(dst, buf, len, (unsigned)len, &bad))
@@ -396,21 +418,48 @@ static int mem_data_extent(struct cl_tp *tp, unsigned w, uint64_t off,
 {
 	struct mem *m = tp->priv;
 	uint64_t start = tp->board->win[w].offset + off, end = start + len;
-	off_t d = lseek(m->fd, (off_t)start, SEEK_DATA), h;
+	off_t d, h;
 
 	*dlen = 0;
-	if (d < 0 && errno == ENXIO) /* nothing but hole from start on */
-		return 0;
-	if (d < 0 || (h = lseek(m->fd, d, SEEK_HOLE)) < 0) {
-		*doff = off; /* cannot tell: treat all as data */
-		*dlen = len;
-		return 0;
+	if (start < m->hole_lo || start >= m->hole_hi) {
+		d = lseek(m->fd, (off_t)start, SEEK_DATA);
+		if (d < 0 && errno != ENXIO)
+			goto all_data;
+		m->hole_lo = start; /* ENXIO: nothing but hole from start on */
+		m->hole_hi = d < 0 ? UINT64_MAX : (uint64_t)d;
 	}
-	if ((uint64_t)d >= end)
+	if (m->hole_hi >= end) /* the first data at or after start */
 		return 0;
+	d = (off_t)m->hole_hi;
+	h = lseek(m->fd, d, SEEK_HOLE);
+	if (h < 0)
+		goto all_data;
 	*doff = (uint64_t)d - tp->board->win[w].offset;
 	*dlen = ((uint64_t)h < end ? (uint64_t)h : end) - (uint64_t)d;
 	return 0;
+all_data: /* cannot tell */
+	*doff = off;
+	*dlen = len;
+	return 0;
+}
+
+/* Allocate the file's pages under [off, off+len) of window w. fallocate
+ * with FALLOC_FL_KEEP_SIZE changes no byte and not the size: data stays,
+ * a hole reads zeros as before (tmpfs even reports the page as a hole to
+ * SEEK_DATA until it is written, so zero-skipping is unchanged). Writes
+ * wait for the file's lock while it runs: callers ask in pieces. */
+static void mem_prepare(struct cl_tp *tp, unsigned w, uint64_t off,
+			uint64_t len)
+{
+	struct mem *m = tp->priv;
+	uint64_t pos = tp->board->win[w].offset + off;
+	struct stat st;
+
+	inside(m, pos, len);
+	/* a file shrunk under us is not grown back, not even in blocks past
+	 * its end */
+	if (!fstat(m->fd, &st) && (uint64_t)st.st_size >= pos + len)
+		fallocate(m->fd, FALLOC_FL_KEEP_SIZE, (off_t)pos, (off_t)len);
 }
 
 static int mem_flush(struct cl_tp *tp)
@@ -429,6 +478,8 @@ static int mem_hold(struct cl_tp *tp)
 {
 	struct mem *m = tp->priv;
 
+	/* held from here: the RAM changes only through us; learn afresh */
+	m->hole_lo = m->hole_hi = 0;
 	return m->has_qmp ? cl_qmp_hold(&m->qmp) : 0;
 }
 
@@ -438,6 +489,7 @@ static int mem_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 	struct mem *m = tp->priv;
 
 	(void)entry, (void)args, (void)argmask; /* the mailbox carries them */
+	m->hole_lo = m->hole_hi = 0; /* the card may write its RAM now */
 	return m->has_qmp ? cl_qmp_release(&m->qmp) : 0;
 }
 
@@ -468,6 +520,7 @@ const struct cl_tp_ops cl_tp_mem = {
 	.read = mem_read,
 	.concurrent_read = true,
 	.data_extent = mem_data_extent,
+	.prepare = mem_prepare,
 	.flush = mem_flush,
 	.hold = mem_hold,
 	.release = mem_release,

@@ -202,6 +202,18 @@ int cl_tp_write_image(struct cl_tp *tp, uint64_t addr, const void *buf,
 	return rc;
 }
 
+void cl_tp_prepare(struct cl_tp *tp, uint64_t addr, uint64_t len)
+{
+	uint64_t off;
+	int w;
+
+	if (!tp->ops->prepare || !len)
+		return;
+	w = cl_window_find(tp->board, addr, len, &off); /* no message */
+	if (w >= 0)
+		tp->ops->prepare(tp, (unsigned)w, off, len);
+}
+
 int cl_tp_flush(struct cl_tp *tp)
 {
 	return tp->ops->flush ? tp->ops->flush(tp) : 0;

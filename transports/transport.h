@@ -64,6 +64,13 @@ struct cl_tp_ops {
 	 * sparse file). */
 	int (*data_extent)(struct cl_tp *tp, unsigned win, uint64_t off,
 			   uint64_t len, uint64_t *doff, uint64_t *dlen);
+	/* Optional: [off, off+len) is about to be written: get the medium
+	 * ready for it (the pages of a fresh RAM file allocated) without
+	 * changing a byte the card reads. Called from a second thread while
+	 * this one may read (never write), in pieces of a few MiB; sets no
+	 * error (a failure only leaves the work to the writes). */
+	void (*prepare)(struct cl_tp *tp, unsigned win, uint64_t off,
+			uint64_t len);
 	/* Optional: make every earlier write visible to the card before any
 	 * later one (store fence, msync, write-combining flush). */
 	int (*flush)(struct cl_tp *tp);
@@ -149,6 +156,9 @@ int cl_tp_zero(struct cl_tp *tp, uint64_t addr, uint64_t len,
  * (holes of a fresh RAM file) are left out; *skipped counts them. */
 int cl_tp_write_image(struct cl_tp *tp, uint64_t addr, const void *buf,
 		      size_t len, uint64_t *skipped);
+/* The ops' prepare for [addr, addr+len), if the transport has one and one
+ * window holds the range; nothing otherwise. Thread-safe as the op. */
+void cl_tp_prepare(struct cl_tp *tp, uint64_t addr, uint64_t len);
 int cl_tp_flush(struct cl_tp *tp);
 int cl_tp_hold(struct cl_tp *tp);
 int cl_tp_reg_read(struct cl_tp *tp, int bar, uint64_t off, unsigned width,

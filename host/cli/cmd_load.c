@@ -203,6 +203,7 @@ static int run_boot(struct cli *c)
 		json_bool(&c->j, "dry_run", true);
 	if (!c->dry_run)
 		rc = cl_open(c->ctx, &c->board, c->param, c->nparam, &tp);
+	c->spec.warm = true; /* a load follows the plan (unlike verify's) */
 	if (!rc)
 		rc = plan(c, tp, &bt);
 	if (!rc && c->dry_run) {

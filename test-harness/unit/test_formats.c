@@ -1870,6 +1870,7 @@ static void test_shed(void)
 	size_t n = 5 * MiB, i;
 	uint8_t *d = xmalloc(n);
 	struct cl_image_opts raw = { .raw = true, .raw_addr = 0x80000000 };
+	struct cl_image_opts big = raw;
 	struct cl_image *img = NULL;
 	struct buf z, a, b, two;
 	const char *path;
@@ -1892,6 +1893,14 @@ static void test_shed(void)
 	   "input shed early, zlib still reads it all and names the fault");
 	if (rc != CL_E_DECOMP)
 		diag("rc %d: %s", rc, cl_errmsg(ctx));
+	/* a hint far too large: the output is faulted in ahead of the
+	 * decoder for nothing (at most 16 times the input), no more */
+	egen_put32(z.p + z.n - 4, ELFDATA2LSB, 0xffffffff);
+	path = write_tmp("shed.gz", z.p, z.n);
+	big.max_size = (uint64_t)1 << 30;
+	rc = open_mode(path, CL_MEM_WHOLE, &big, &img);
+	ok(rc == CL_E_DECOMP && !img && has("incorrect length check"),
+	   "whole gzip, ISIZE forged to 4 GiB - 1: the same refusal");
 	free(z.p);
 
 	a = zstd_simple(d, 16, 1);	/* content size 16: the hint */
