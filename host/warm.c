@@ -17,11 +17,13 @@
  * without a size in its headers) warms nothing. Bss is left out: zeroing
  * writes nothing where the file has holes. The total is held to the size
  * the compressed headers claim, so a lying header cannot have more than
- * that allocated. Nothing here reports an error or touches the context.
+ * that allocated. The thread runs on spare CPU time only (SCHED_IDLE).
+ * Nothing here reports an error or touches the context.
  */
 #include <elf.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -178,8 +180,14 @@ static void *run(void *arg)
 {
 	struct cl_warm *w = arg;
 	struct cl_warm_range r[MAX_RANGES];
+	struct sched_param idle = { 0 };
 	uint64_t hint, budget, off, len;
-	unsigned i, n = ranges(w, r, &hint);
+	unsigned i, n;
+
+	/* spare CPU time only: pages not allocated here are allocated by
+	 * the writes, so this must never slow the decoder down */
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+	n = ranges(w, r, &hint);
 
 	budget = hint ? hint : UINT64_MAX;
 	for (i = 0; i < n && budget; i++) {
