@@ -28,7 +28,8 @@
  *              console.c, regseq.c hold and release the card; verify.c
  *              runs the same loop comparing only
  *   transport  transports/: open.c picks the board's backend (mem.c with
- *              qmp.c, pci.c with pcidev.c; both through mmio.c),
+ *              ramfile.c and qmp.c, pci.c with pcidev.c; both through
+ *              mmio.c),
  *              transport.c is the one bounds-checked path to card memory
  *   under all  ctx.c and error.c (contexts, messages), num.c, file.c,
  *              machine.c
