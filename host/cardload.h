@@ -30,7 +30,9 @@
  *   transport  transports/: open.c picks the board's backend (mem.c with
  *              ramfile.c and qmp.c, pci.c with pcidev.c; both through
  *              mmio.c),
- *              transport.c is the one bounds-checked path to card memory
+ *              transport.c is the one bounds-checked path to card memory;
+ *              fel.c builds the Allwinner FEL protocol's messages (for
+ *              the USB transport of issue 13)
  *   under all  ctx.c and error.c (contexts, messages), num.c, file.c,
  *              machine.c
  *
