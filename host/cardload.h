@@ -32,7 +32,7 @@
  *              mmio.c),
  *              transport.c is the one bounds-checked path to card memory;
  *              fel.c builds the Allwinner FEL protocol's messages (for
- *              the USB transport of issue 13)
+ *              the USB transport)
  *   under all  ctx.c and error.c (contexts, messages), num.c, file.c,
  *              machine.c
  *
