@@ -74,13 +74,15 @@ struct cl_put {
 			     * left held"); NULL: no message, the caller says */
 	bool image;         /* cl_tp_write_image: zero grains over holes out */
 	bool no_verify;     /* write only; the caller flushes */
-	uint8_t *buf;       /* CL_VERIFY_CHUNK bytes for read-back, or NULL */
-	uint64_t kept;      /* out: image bytes already in place */
+	uint8_t *buf;       /* read-back: min(len, CL_VERIFY_CHUNK) bytes at
+			     * least, or NULL; holds what was read last */
+	uint64_t kept;      /* out: bytes already in place, not written */
 	int64_t bad;        /* out: offset of the first difference, or -1 */
 };
-/* The one write-and-verify path: write bytes[0, len) at card addr, flush,
- * read it back and compare. Returns 0, the transport's error, CL_E_INTR,
- * or CL_E_VERIFY (o->bad set). */
+/* The one write-and-verify path: write bytes[0, len) at card addr (bytes
+ * NULL: make it zero with cl_tp_zero, o->kept counting the bytes known
+ * zero already), flush, read it back and compare. Returns 0, the
+ * transport's error, CL_E_INTR, or CL_E_VERIFY (o->bad set). */
 int cl_put(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 	   const void *bytes, size_t len, struct cl_put *o);
 

@@ -137,7 +137,6 @@ static int piece(struct pipe *w, unsigned i, uint64_t off, const uint8_t *d,
 	const struct cl_plan_seg *s = &w->p->seg[i];
 	struct cl_put put = { .image = true, .buf = w->buf, .bad = -1,
 			      .no_verify = w->o->no_verify || w->defer };
-	uint64_t n;
 	int rc;
 
 	if (cl_interrupted(w->ctx))
@@ -147,21 +146,12 @@ static int piece(struct pipe *w, unsigned i, uint64_t off, const uint8_t *d,
 			       w->img_crc);
 	if (w->v)	/* it reports its own progress */
 		return w->v->part(w->v->arg, w->p, i, off, d, len);
+	rc = cl_put(w->ctx, w->tp, s->addr + off, d, (size_t)len, &put);
 	if (d) {
-		rc = cl_put(w->ctx, w->tp, s->addr + off, d, (size_t)len,
-			    &put);
 		w->res->bytes_written += len - put.kept;
 		w->res->bytes_in_place += put.kept;
 	} else {
-		rc = cl_tp_zero(w->tp, s->addr + off, len, &n);
-		w->res->bytes_zeroed += n;
-		if (!rc && !put.no_verify)
-			rc = cl_tp_flush(w->tp);
-		if (!rc && !put.no_verify)
-			rc = cl_read_compare(w->ctx, w->tp, s->addr + off, NULL,
-					     len, w->buf, &put.bad);
-		if (!rc && put.bad >= 0)
-			rc = CL_E_VERIFY;
+		w->res->bytes_zeroed += len - put.kept;
 	}
 	if (rc == CL_E_VERIFY)
 		return cl_verify_error(w->ctx, w->tp, s, NULL,

@@ -59,12 +59,19 @@ int cl_put(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 	   const void *bytes, size_t len, struct cl_put *o)
 {
 	uint8_t *buf = o->buf;
+	uint64_t n;
 	int rc;
 
 	o->kept = 0;
 	o->bad = -1;
-	rc = o->image ? cl_tp_write_image(tp, addr, bytes, len, &o->kept) :
-			cl_tp_write(tp, addr, bytes, len);
+	if (!bytes) {	/* zeros: only what the transport cannot vouch for */
+		rc = cl_tp_zero(tp, addr, len, &n);
+		o->kept = len - n;
+	} else if (o->image) {
+		rc = cl_tp_write_image(tp, addr, bytes, len, &o->kept);
+	} else {
+		rc = cl_tp_write(tp, addr, bytes, len);
+	}
 	if (rc || o->no_verify)
 		return rc;
 	rc = cl_tp_flush(tp);
