@@ -26,12 +26,12 @@ static int put(struct cl_ctx *ctx, struct cl_tp *tp, uint64_t addr,
 	       const uint8_t *want, size_t len, const char *what)
 {
 	uint8_t got[CARDBOOT_MB_SIZE] = { 0 };
-	struct cl_put o = { 0 };
+	struct cl_put o = { .buf = got };
 	int rc = cl_put(ctx, tp, addr, want, len, &o);
 
 	if (rc != CL_E_VERIFY)
 		return rc;
-	cl_tp_read(tp, addr, got, len);
+	/* got holds what was read back and compared */
 	return cl_seterr(ctx, CL_E_VERIFY, "mailbox %s at 0x%" PRIx64 " reads "
 			 "back 0x%" PRIx64 ", wrote 0x%" PRIx64 "; card left "
 			 "held", what, addr, le_get(got, len > 8 ? 8 : len),
