@@ -29,37 +29,31 @@ struct rawhdr {
 	size_t ehsize, shoff_at, shnum_at, shstrndx_at;
 };
 
-/* A header word before img->endian is set: big-endian when be. */
-static uint64_t hdr_get(const uint8_t *p, unsigned width, bool be)
-{
-	return be ? be_get(p, width) : le_get(p, width);
-}
-
-static void read_rawhdr(const uint8_t *d, int cls, bool be, struct rawhdr *h)
+static void read_rawhdr(const uint8_t *d, int cls, int end, struct rawhdr *h)
 {
 	size_t a = cls == ELFCLASS64 ? 8 : 4; /* width of e_entry etc. */
 
 	h->w = (unsigned)a;
 	h->ehsize = cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	/* e_ident[16] e_type e_machine e_version e_entry e_phoff e_shoff */
-	h->phoff = hdr_get(d + 24 + a, a, be);
+	h->phoff = elf_get(d + 24 + a, a, end);
 	h->shoff_at = 24 + 2 * a;
-	h->shoff = hdr_get(d + h->shoff_at, a, be);
+	h->shoff = elf_get(d + h->shoff_at, a, end);
 	/* e_flags(4) e_ehsize(2) e_phentsize e_phnum e_shentsize e_shnum
 	 * e_shstrndx */
-	h->phentsize = hdr_get(d + 24 + 3 * a + 6, 2, be);
-	h->phnum = hdr_get(d + 24 + 3 * a + 8, 2, be);
-	h->shentsize = hdr_get(d + 24 + 3 * a + 10, 2, be);
+	h->phentsize = elf_get(d + 24 + 3 * a + 6, 2, end);
+	h->phnum = elf_get(d + 24 + 3 * a + 8, 2, end);
+	h->shentsize = elf_get(d + 24 + 3 * a + 10, 2, end);
 	h->shnum_at = 24 + 3 * a + 12;
-	h->shnum = hdr_get(d + h->shnum_at, 2, be);
+	h->shnum = elf_get(d + h->shnum_at, 2, end);
 	h->shstrndx_at = 24 + 3 * a + 14;
-	h->shstrndx = hdr_get(d + h->shstrndx_at, 2, be);
+	h->shstrndx = elf_get(d + h->shstrndx_at, 2, end);
 }
 
 /* A section header table libelf would choke on is dropped from our private
  * copy, since loading never needs it; PN_XNUM images do need section 0. */
 static int check_shdrs(struct cl_ctx *ctx, struct cl_image *img,
-		       const struct rawhdr *h, int cls, bool be)
+		       const struct rawhdr *h, int cls, int end)
 {
 	size_t shsz = cls == ELFCLASS64 ? sizeof(Elf64_Shdr) :
 					  sizeof(Elf32_Shdr);
@@ -75,8 +69,8 @@ static int check_shdrs(struct cl_ctx *ctx, struct cl_image *img,
 	else if (h->shoff > img->size || img->size - h->shoff < shsz)
 		why = "table outside the file";
 	if (!why && count == 0) /* real count lives in section 0's sh_size */
-		count = hdr_get(img->data + h->shoff +
-				(cls == ELFCLASS64 ? 32 : 20), h->w, be);
+		count = elf_get(img->data + h->shoff +
+				(cls == ELFCLASS64 ? 32 : 20), h->w, end);
 	if (!why && (cl_mul_ovf(count, (uint64_t)shsz, &bytes) ||
 		     cl_add_ovf(h->shoff, bytes, &tabend) ||
 		     tabend > img->size))
@@ -316,7 +310,7 @@ int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)
 	if (d[EI_VERSION] != EV_CURRENT)
 		return cl_seterr(ctx, CL_E_ELF, "'%s': unknown ELF version %d",
 				 img->path, d[EI_VERSION]);
-	read_rawhdr(d, cls, end == ELFDATA2MSB, &h);
+	read_rawhdr(d, cls, end, &h);
 	if (img->size < h.ehsize)
 		return cl_seterr(ctx, CL_E_ELF, "'%s' is too short for an ELF "
 				 "header (%" PRIu64 " of %zu bytes)", img->path,
@@ -326,7 +320,7 @@ int cl_elf_parse(struct cl_ctx *ctx, struct cl_image *img)
 		return cl_seterr(ctx, CL_E_ELF, "'%s': e_phentsize %u is wrong "
 				 "for ELFCLASS%d", img->path, h.phentsize,
 				 cls == ELFCLASS64 ? 64 : 32);
-	rc = check_shdrs(ctx, img, &h, cls, end == ELFDATA2MSB);
+	rc = check_shdrs(ctx, img, &h, cls, end);
 	if (rc)
 		return rc;
 

@@ -53,8 +53,7 @@ static bool got(struct need *s, uint64_t off, uint64_t len)
 
 static uint64_t word(const struct need *s, uint64_t off, unsigned w)
 {
-	return s->end == ELFDATA2MSB ? be_get(s->d + off, w) :
-				       le_get(s->d + off, w);
+	return elf_get(s->d + off, w, s->end);
 }
 
 /* File offset of link address va in a PT_LOAD's file bytes, or -1. */

@@ -27,12 +27,19 @@ struct cl_ctx {
 void cl_progress(struct cl_ctx *ctx, const char *stage, uint64_t done,
 		 uint64_t total);
 
-/* The width-byte word (1, 2, 4 or 8) at p in img's own byte order. */
+/* The width-byte word (1, 2, 4 or 8) at p in an ELF file's byte order
+ * (its EI_DATA: ELFDATA2MSB big-endian, else little), for headers read
+ * before or without libelf. */
+static inline uint64_t elf_get(const void *p, unsigned width, int end)
+{
+	return end == ELFDATA2MSB ? be_get(p, width) : le_get(p, width);
+}
+
+/* The same in img's own byte order. */
 static inline uint64_t img_get(const struct cl_image *img, const void *p,
 			       unsigned width)
 {
-	return img->endian == ELFDATA2MSB ? be_get(p, width) :
-					    le_get(p, width);
+	return elf_get(p, width, img->endian);
 }
 
 static inline void img_put(const struct cl_image *img, void *p,

@@ -46,18 +46,12 @@ struct cl_warm {
 	int stop;			/* atomic: the plan is made */
 };
 
-/* A header word in the byte order end (EI_DATA). */
-static uint64_t word(const uint8_t *p, unsigned w, int end)
-{
-	return end == ELFDATA2MSB ? be_get(p, w) : le_get(p, w);
-}
-
 /* The header fields this file reads, at their class-dependent places. */
 static uint64_t field(const uint8_t *p, int cls, int end, size_t off32,
 		      size_t off64, unsigned w32, unsigned w64)
 {
-	return cls == ELFCLASS64 ? word(p + off64, w64, end) :
-				   word(p + off32, w32, end);
+	return cls == ELFCLASS64 ? elf_get(p + off64, w64, end) :
+				   elf_get(p + off32, w32, end);
 }
 
 unsigned cl_warm_elf_ranges(const uint8_t *h, size_t n, int use_vaddr,
@@ -90,7 +84,7 @@ unsigned cl_warm_elf_ranges(const uint8_t *h, size_t n, int use_vaddr,
 		const uint8_t *p = h + phoff + (uint64_t)i * phent;
 		uint64_t va = field(p, cls, end, 8, 16, 4, 8);
 
-		if (word(p, 4, end) == PT_LOAD && va < link)
+		if (elf_get(p, 4, end) == PT_LOAD && va < link)
 			link = va;
 	}
 	for (i = 0; i < phnum && k < max; i++) {
@@ -99,7 +93,7 @@ unsigned cl_warm_elf_ranges(const uint8_t *h, size_t n, int use_vaddr,
 		uint64_t pa = field(p, cls, end, 12, 24, 4, 8);
 		uint64_t filesz = field(p, cls, end, 16, 32, 4, 8), addr, top;
 
-		if (word(p, 4, end) != PT_LOAD || !filesz)
+		if (elf_get(p, 4, end) != PT_LOAD || !filesz)
 			continue;
 		if (type == ET_DYN)
 			addr = base + (va - link); /* wraps: checked below */
