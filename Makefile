@@ -26,7 +26,7 @@ else
 Q := @
 endif
 
-PKGS := libelf zlib libpci libdeflate libzstd liblzma
+PKGS := libelf zlib libpci libusb-1.0 libdeflate libzstd liblzma
 
 WARN := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wundef \

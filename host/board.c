@@ -100,6 +100,11 @@ static int finish(struct parser *p)
 		p->line = p->seen[K_RELEASE];
 		NEXT(perr(p, "release = mailbox needs a 'mailbox' key"));
 	}
+	if (b->release == CL_RELEASE_EXEC && strcmp(b->transport, "usb")) {
+		p->line = p->seen[K_RELEASE];
+		NEXT(perr(p, "release = fel-exec needs transport = usb (FEL "
+			  "EXEC), not '%s'", b->transport));
+	}
 	if (b->release == CL_RELEASE_REGS && !b->nstart &&
 	    !refused(p, "start-step")) {
 		p->line = p->seen[K_RELEASE];

@@ -100,9 +100,11 @@ static int key_release(struct parser *p, char *val)
 		p->b->release = CL_RELEASE_REGS;
 	else if (!strcmp(val, "none"))
 		p->b->release = CL_RELEASE_NONE;
+	else if (!strcmp(val, "fel-exec"))
+		p->b->release = CL_RELEASE_EXEC;
 	else
-		return perr(p, "bad release '%s' (want mailbox, regs or none)",
-			    val);
+		return perr(p, "bad release '%s' (want mailbox, regs, fel-exec"
+			    " or none)", val);
 	return 0;
 }
 

@@ -29,17 +29,17 @@
  *              runs the same loop comparing only
  *   transport  transports/: open.c picks the board's backend (mem.c with
  *              ramfile.c and qmp.c, pci.c with pcidev.c; both through
- *              mmio.c),
- *              transport.c is the one bounds-checked path to card memory;
- *              fel.c builds the Allwinner FEL protocol's messages (for
- *              the USB transport)
+ *              mmio.c; usb.c with usbdev.c (finding the device) and
+ *              usbfel.c (FEL messages over libusb), fel.c building the
+ *              Allwinner FEL protocol's bytes),
+ *              transport.c is the one bounds-checked path to card memory
  *   under all  ctx.c and error.c (contexts, messages), num.c, file.c,
  *              machine.c
  *
  * Every function returns 0 or a negative enum cl_err; the context keeps a
  * message naming the culprit (cl_errmsg). The library never prints to
  * stdout and never exits. Boards are declared in cardload_board.h, the
- * card without an image (PCI discovery, hold, start, status, console,
+ * card without an image (PCI and USB discovery, hold, start, status, console,
  * memory by address) in cardload_card.h; this file includes both.
  */
 #ifndef CARDLOAD_H
@@ -343,6 +343,10 @@ int cl_open(struct cl_ctx *ctx, const struct cl_board *board,
 	    const struct cl_param *params, unsigned nparams,
 	    struct cl_tp **out);
 void cl_close(struct cl_tp *tp);
+/* One line naming what is open ("pci 0000:00:04.0 1af4:1110", "usb 1-1
+ * 1f3a:efe8, FEL soc 0x1859 ..."; the transport's name when it has no
+ * more to say). Return: nothing; buf is NUL-terminated. */
+void cl_describe(struct cl_tp *tp, char *buf, size_t len);
 /* What -O takes: under each transport's name (and each registered
  * wrapper's, see transports/transport.h), a line per option,
  * "  KEY=VALUE  what it does (default D)", from the backends' tables.

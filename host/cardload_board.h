@@ -21,7 +21,10 @@ struct cl_ctx;
 #define CL_MAX_STEPS 16
 #define CL_NAME_MAX 48
 
-enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX, CL_RELEASE_REGS };
+/* exec: the transport starts the CPU at the entry itself (fel-exec: FEL
+ * EXEC over the usb transport), passing no arguments. */
+enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX, CL_RELEASE_REGS,
+		  CL_RELEASE_EXEC };
 /* A transport-side step around the release method: qmp = stop and reset
  * the simulated CPU at hold, continue it after release (-O mem.qmp=SOCK). */
 enum cl_release_step { CL_STEP_NONE, CL_STEP_QMP };

@@ -39,6 +39,31 @@ int cl_pci_scan(struct cl_ctx *ctx, const char *sysfs_root, const char *slot,
 		const char *id, const char *const *ids, unsigned nids,
 		struct cl_pci_dev *out, unsigned max, unsigned *n);
 
+/* ---- USB discovery (cardload list; the usb transport) ------------------ */
+
+struct cl_usb_dev {
+	char path[32];              /* "1-1.4": its name in /sys/bus/usb/devices */
+	unsigned bus, devnum;       /* as lsusb prints them */
+	uint16_t vendor, product;
+	char speed[8];              /* Mbit/s as sysfs says: "480", "5000" */
+	uint32_t match_mask;        /* bit i: matches ids[i] */
+};
+
+/* USB devices that pass the -s selector (BUS-PORT[.PORT...] or
+ * [BUS]:[DEVNUM]) and the lsusb-style -d id filter (NULL: any) and, when
+ * nids > 0, match one of ids (VENDOR:PRODUCT). Fills up to max entries,
+ * by bus and path; *n counts all matches. A machine where libusb reaches
+ * no USB at all has no devices (0, *n = 0). */
+int cl_usb_scan(struct cl_ctx *ctx, const char *slot, const char *id,
+		const char *const *ids, unsigned nids, struct cl_usb_dev *out,
+		unsigned max, unsigned *n);
+/* What a USB card's boot ROM reports, asked over its protocol (FEL:
+ * VERSION): one line into buf, e.g. "FEL soc 0x1859 (D1/T113) firmware
+ * 0x1 protocol 1 scratchpad 0x45000". Opens and releases the device.
+ * Return: 0, CL_E_NODEV, CL_E_BUSY or CL_E_IO. */
+int cl_usb_describe(struct cl_ctx *ctx, const struct cl_usb_dev *dev,
+		    char *buf, size_t len);
+
 /* ---- the card without an image (card.c, console.c) -------------------- */
 
 /* A card is released (by a load or boot without no_start, or by cl_start)

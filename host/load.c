@@ -132,6 +132,12 @@ int cl_load_boot(struct cl_ctx *ctx, struct cl_plan *const *plans,
 
 	for (i = 0; i < nplan && !rc; i++)
 		rc = cl_load_result_init(ctx, plans[i], &res[i]);
+	if (!rc && b->release == CL_RELEASE_EXEC && argmask)
+		rc = cl_seterr(ctx, CL_E_USAGE, "board '%s' releases its card "
+			       "with FEL EXEC, which passes no arguments: "
+			       "--arg cannot reach the payload (pass values "
+			       "in the parameter block, or use release = "
+			       "mailbox); nothing written", b->name);
 	if (!rc && !o->no_start) /* a card that will not run: nothing written */
 		rc = cl_card_may_release(ctx, b, tp);
 	if (!rc)

@@ -61,6 +61,16 @@ bool fel_version_parse(const uint8_t *in, size_t n, struct fel_version *v)
 	return true;
 }
 
+bool fel_piece(uint64_t addr, uint64_t len, uint64_t done, uint32_t max,
+	       uint32_t *at, uint32_t *n)
+{
+	if (done >= len)
+		return false;
+	*at = (uint32_t)(addr + done);
+	*n = len - done < max ? (uint32_t)(len - done) : max;
+	return true;
+}
+
 uint64_t fel_messages(uint64_t addr, uint64_t len, uint32_t max)
 {
 	uint64_t end;

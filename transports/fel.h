@@ -63,5 +63,10 @@ bool fel_version_parse(const uint8_t *in, size_t n, struct fel_version *v);
  * bytes (max > 0): the count, or 0 when the range is empty, or leaves the
  * 32-bit address space FEL reaches (addresses up to 0xffffffff). */
 uint64_t fel_messages(uint64_t addr, uint64_t len, uint32_t max);
+/* The message that carries the bytes from done on of [addr, addr+len):
+ * its address *at and length *n (at most max, max > 0). False when done
+ * has reached len. The caller has checked the range with fel_messages. */
+bool fel_piece(uint64_t addr, uint64_t len, uint64_t done, uint32_t max,
+	       uint32_t *at, uint32_t *n);
 
 #endif /* CL_FEL_H */

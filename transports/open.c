@@ -28,6 +28,7 @@ append(char *buf, size_t len, size_t *used, const char *fmt, ...)
 const struct cl_tp_ops *const cl_transports[] = {
 	&cl_tp_mem,
 	&cl_tp_pci,
+	&cl_tp_usb,
 	NULL,
 };
 
@@ -84,13 +85,30 @@ static void list_keys(const struct cl_tp_ops *ops, char *buf, size_t len)
 			       o->key);
 }
 
-/* Board defaults first, then -O params; a later key replaces an earlier. */
+/* Board defaults first, then -O params; a later key replaces an earlier.
+ * A key without a dot is the transport's own: "slot" (-s) and "id" (-d)
+ * are "pci.slot" for the pci transport, "usb.slot" for usb. */
 static int set_param(struct cl_tp *tp, const struct cl_tp_ops *ops,
 		     const char *key, const char *value)
 {
 	char keys[256];
 	unsigned i;
 
+	if (!strchr(key, '.')) {
+		const struct cl_tp_opt *o;
+		char full[64];
+
+		snprintf(full, sizeof(full), "%s.%s", ops->name, key);
+		o = cl_tp_opt_find(ops, full);
+		if (!o)
+			return cl_seterr(tp->ctx, CL_E_USAGE, "%s selects a "
+					 "device; transport '%s' of board '%s'"
+					 " has none to select", !strcmp(key,
+					 "slot") ? "-s" : !strcmp(key, "id") ?
+					 "-d" : key, ops->name,
+					 tp->board->name);
+		key = o->key;
+	}
 	if (!takes(ops, key)) {
 		list_keys(ops, keys, sizeof(keys));
 		return cl_seterr(tp->ctx, CL_E_USAGE, "unknown option '%s' for"
@@ -213,6 +231,17 @@ void cl_close(struct cl_tp *tp)
 		tp->ops->close(tp);
 	cl_close(tp->inner);
 	free(tp);
+}
+
+void cl_describe(struct cl_tp *tp, char *buf, size_t len)
+{
+	while (tp->inner) /* a wrapper describes nothing of its own */
+		tp = tp->inner;
+	if (!len)
+		return;
+	buf[0] = 0;
+	if (!tp->ops->describe || tp->ops->describe(tp, buf, len) || !buf[0])
+		snprintf(buf, len, "%s", tp->ops->name);
 }
 
 static void help_of(const struct cl_tp_ops *ops, char *buf, size_t len,

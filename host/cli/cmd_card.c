@@ -174,14 +174,20 @@ static int cmd_status(struct cli *c)
 {
 	struct cl_card_status st;
 	struct cl_tp *tp = NULL;
+	char card[256];
 	int rc = cli_open_card(c, &tp);
 
 	if (rc)
 		return rc;
 	rc = cl_status(c->ctx, &c->board, tp, &st);
+	cl_describe(tp, card, sizeof(card));
 	cl_close(tp);
 	if (rc)
 		return cli_fail(c, rc);
+	if (c->json)
+		json_str(&c->j, "card", card);
+	else
+		printf("card      %s\n", cli_safe(card));
 	if (c->json)
 		json_status(c, &st);
 	else if (!st.mailbox)

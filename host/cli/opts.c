@@ -251,8 +251,8 @@ static int take(struct cli *c, enum cli_opt id, char *arg, int argc,
 	switch (id) {
 	case CO_BOARD: rc = once(c, "--board", c->board_name);
 		c->board_name = arg; break;
-	case CO_SLOT: rc = set_param(c, "pci.slot", arg); break;
-	case CO_DEVICE: rc = set_param(c, "pci.id", arg); break;
+	case CO_SLOT: rc = set_param(c, "slot", arg); break;
+	case CO_DEVICE: rc = set_param(c, "id", arg); break;
 	case CO_OPTION: rc = add_param(c, arg); break;
 	case CO_BASE:
 		rc = number(c, "--base", arg, &c->popts.base);

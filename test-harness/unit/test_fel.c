@@ -100,6 +100,46 @@ static void test_messages(void)
 		   "messages: %s", t[i].what);
 }
 
+/* fel_piece cuts a range as fel_messages counts it: consecutive, each at
+ * most max, the last one the remainder. */
+static void test_pieces(void)
+{
+	static const struct {
+		uint64_t addr, len;
+		uint32_t max;
+	} t[] = {
+		{ 0x80000000, 1, 4096 },
+		{ 0x80000000, 4096, 4096 },
+		{ 0x80000000, 4097, 4096 },
+		{ 0x80000001, 40u << 20, 4u << 20 },
+		{ 0x80000000, (40u << 20) + 13, 4u << 20 },
+		{ 0xfffff000, 0x1000, 0x300 },
+		{ 0, 100, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint64_t done = 0, count = 0, expect_at = t[i].addr;
+		uint32_t at, n;
+		bool good = true;
+
+		while (fel_piece(t[i].addr, t[i].len, done, t[i].max, &at, &n)) {
+			good = good && at == (uint32_t)expect_at && n &&
+			       n <= t[i].max;
+			expect_at += n;
+			done += n;
+			count++;
+		}
+		ok(good && done == t[i].len &&
+		   count == fel_messages(t[i].addr, t[i].len, t[i].max),
+		   "pieces of [0x%llx, +%llu) by %u: %llu consecutive messages",
+		   (unsigned long long)t[i].addr, (unsigned long long)t[i].len,
+		   t[i].max, (unsigned long long)count);
+	}
+	ok(!fel_piece(0x80000000, 16, 16, 4, &(uint32_t){ 0 },
+		      &(uint32_t){ 0 }), "pieces: none once done reaches len");
+}
+
 int main(void)
 {
 	test_awuc();
@@ -107,5 +147,6 @@ int main(void)
 	test_request();
 	test_version();
 	test_messages();
+	test_pieces();
 	return tap_done();
 }

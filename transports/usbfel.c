@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* usbfel.c - one USB device that speaks FEL: attaching to it (its bulk
+ * endpoints, the interface claimed, VERSION asked), FEL messages over
+ * libusb with a timeout on every transfer, errors that name the message,
+ * and getting back in step after a failure (a USB reset) */
+#include <inttypes.h>
+#include <libusb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+#include "fel.h"
+#include "usbdev.h"
+
+enum { E_SHORT = 1, E_AWUS = 2 };	/* ours, beside libusb's (< 0) */
+
+/* SoC ids that Allwinner's ROMs report (public: the linux-sunxi wiki). */
+static const struct {
+	uint16_t id;
+	const char *name;
+} socs[] = {
+	{ 0x1623, "A10" }, { 0x1625, "A13/R8" }, { 0x1633, "A31" },
+	{ 0x1639, "A80" }, { 0x1651, "A20" }, { 0x1663, "F1C100s" },
+	{ 0x1667, "A33/R16" }, { 0x1673, "A83T" }, { 0x1680, "H3" },
+	{ 0x1681, "V3s" }, { 0x1689, "A64" }, { 0x1701, "R40" },
+	{ 0x1718, "H5" }, { 0x1719, "A63" }, { 0x1721, "V5" },
+	{ 0x1728, "H6" }, { 0x1755, "V853" }, { 0x1817, "V831" },
+	{ 0x1823, "H616" }, { 0x1851, "R329" }, { 0x1859, "D1/T113" },
+};
+
+const char *cl_fel_soc_name(uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(socs) / sizeof(socs[0]); i++)
+		if (socs[i].id == id)
+			return socs[i].name;
+	return "unknown SoC";
+}
+
+/* ---- transfers ----------------------------------------------------------- */
+
+/* One bulk transfer of exactly len bytes: 0, or -1 with u->err set. */
+static int bulk(struct usb_link *u, bool in, void *buf, uint32_t len)
+{
+	int got = 0, rc;
+
+	if (u->gone) {
+		u->err = LIBUSB_ERROR_NO_DEVICE;
+		return -1;
+	}
+	rc = libusb_bulk_transfer(u->h, in ? u->ep_in : u->ep_out, buf,
+				  (int)len, &got, u->timeout);
+	if (rc == LIBUSB_ERROR_NO_DEVICE)
+		u->gone = true;
+	u->err = rc ? rc : (uint32_t)got != len ? E_SHORT : 0;
+	u->got = got;
+	return u->err ? -1 : 0;
+}
+
+/* One USB exchange: AWUC request, len bytes of data, AWUS status. */
+static int awu(struct usb_link *u, bool write, void *data, uint32_t len)
+{
+	uint8_t req[FEL_AWUC_LEN], st[FEL_AWUS_LEN];
+
+	fel_awuc(req, write, len);
+	if (bulk(u, false, req, sizeof(req)) || bulk(u, !write, data, len) ||
+	    bulk(u, true, st, sizeof(st)))
+		return -1;
+	if (!fel_awus_ok(st, sizeof(st))) {
+		u->err = E_AWUS;
+		return -1;
+	}
+	return 0;
+}
+
+/* One FEL message: the request, its data phase (dlen bytes of data, to
+ * the device for WRITE, from it otherwise), the FEL status. */
+int cl_usb_fel(struct usb_link *u, uint32_t type, uint32_t addr, uint32_t len,
+	       void *data, uint32_t dlen)
+{
+	uint8_t req[FEL_REQ_LEN], st[FEL_STATUS_LEN];
+
+	fel_request(req, type, addr, len);
+	u->phase = "request";
+	if (awu(u, true, req, sizeof(req)))
+		return -1;
+	u->phase = "data phase";
+	if (dlen && awu(u, type == FEL_WRITE, data, dlen))
+		return -1;
+	u->phase = "status";
+	return awu(u, false, st, sizeof(st));
+}
+
+static const char *msg_name(uint32_t type)
+{
+	switch (type) {
+	case FEL_VERSION: return "VERSION";
+	case FEL_WRITE: return "WRITE";
+	case FEL_EXEC: return "EXEC";
+	default: return "READ";
+	}
+}
+
+/* The error of a failed FEL message, naming it, the address and length. */
+int cl_usb_fel_error(struct cl_ctx *ctx, struct usb_link *u, uint32_t type,
+		     uint32_t addr, uint32_t len)
+{
+	char why[96];
+
+	if (u->gone)
+		snprintf(why, sizeof(why), "the device disappeared (unplugged,"
+			 " reset, or its gadget unbound)");
+	else if (u->err == LIBUSB_ERROR_TIMEOUT)
+		snprintf(why, sizeof(why), "timed out after %u ms (-O "
+			 "usb.timeout=MS)", u->timeout);
+	else if (u->err == E_SHORT)
+		snprintf(why, sizeof(why), "short transfer (%d bytes)",
+			 u->got);
+	else if (u->err == E_AWUS)
+		snprintf(why, sizeof(why), "the device's status is not AWUS");
+	else
+		snprintf(why, sizeof(why), "%s", libusb_strerror(u->err));
+	return cl_seterr(ctx, CL_E_IO, "usb %s: FEL %s of %" PRIu32
+			 " bytes at 0x%08" PRIx32 ", %s: %s; card left held",
+			 u->dev.path, msg_name(type), len, addr, u->phase,
+			 why);
+}
+
+/* ---- attaching ----------------------------------------------------------- */
+
+/* The first interface with a bulk endpoint each way (a FEL ROM has one). */
+static int find_endpoints(struct usb_link *u)
+{
+	struct libusb_config_descriptor *cfg;
+	int i, a, e;
+
+	if (libusb_get_active_config_descriptor(libusb_get_device(u->h), &cfg))
+		return -1;
+	for (i = 0; i < cfg->bNumInterfaces; i++)
+		for (a = 0; a < cfg->interface[i].num_altsetting; a++) {
+			const struct libusb_interface_descriptor *d =
+				&cfg->interface[i].altsetting[a];
+
+			u->ep_in = u->ep_out = 0;
+			for (e = 0; e < d->bNumEndpoints; e++) {
+				const struct libusb_endpoint_descriptor *ep =
+					&d->endpoint[e];
+
+				if ((ep->bmAttributes & 3) !=
+				    LIBUSB_TRANSFER_TYPE_BULK)
+					continue;
+				if (ep->bEndpointAddress & LIBUSB_ENDPOINT_IN)
+					u->ep_in = ep->bEndpointAddress;
+				else
+					u->ep_out = ep->bEndpointAddress;
+			}
+			if (u->ep_in && u->ep_out) {
+				u->iface = d->bInterfaceNumber;
+				libusb_free_config_descriptor(cfg);
+				return 0;
+			}
+		}
+	libusb_free_config_descriptor(cfg);
+	return -1;
+}
+
+void cl_usb_detach(struct usb_link *u)
+{
+	if (u->h) {
+		libusb_release_interface(u->h, u->iface);
+		libusb_close(u->h);
+		u->h = NULL;
+	}
+}
+
+/* Open d, claim its FEL interface and ask VERSION. */
+int cl_usb_attach(struct cl_ctx *ctx, struct usb_link *u, libusb_device *d)
+{
+	uint8_t ver[FEL_VERSION_LEN];
+	int rc = libusb_open(d, &u->h);
+
+	if (rc) {
+		u->h = NULL;
+		return cl_seterr(ctx, rc == LIBUSB_ERROR_NO_DEVICE ?
+				 CL_E_NODEV : CL_E_IO, "cannot open USB device"
+				 " %s: %s%s", u->dev.path, libusb_strerror(rc),
+				 rc == LIBUSB_ERROR_ACCESS ? " (run as root, or "
+				 "give your user access to the card: see "
+				 "contrib/99-cardload.rules)" : "");
+	}
+	if (find_endpoints(u)) {
+		libusb_close(u->h);
+		u->h = NULL;
+		return cl_seterr(ctx, CL_E_NODEV, "USB device %s (%04x:%04x) "
+				 "has no interface with bulk endpoints both "
+				 "ways: not a FEL device", u->dev.path,
+				 u->dev.vendor, u->dev.product);
+	}
+	libusb_set_auto_detach_kernel_driver(u->h, 1);
+	rc = libusb_claim_interface(u->h, u->iface);
+	if (rc) {
+		libusb_close(u->h);
+		u->h = NULL;
+		return cl_seterr(ctx, rc == LIBUSB_ERROR_BUSY ? CL_E_BUSY :
+				 CL_E_IO, "cannot claim interface %d of USB "
+				 "device %s: %s%s", u->iface, u->dev.path,
+				 libusb_strerror(rc), rc == LIBUSB_ERROR_BUSY ?
+				 " (another program has it)" : "");
+	}
+	u->gone = false;
+	u->phase = "request";
+	if (cl_usb_fel(u, FEL_VERSION, 0, 0, ver, sizeof(ver)) ||
+	    !fel_version_parse(ver, sizeof(ver), &u->ver)) {
+		if (u->err)
+			return cl_usb_fel_error(ctx, u, FEL_VERSION, 0, sizeof(ver));
+		return cl_seterr(ctx, CL_E_NODEV, "USB device %s (%04x:%04x) "
+				 "answers FEL VERSION without \"AWUSBFEX\": "
+				 "not a FEL boot ROM", u->dev.path,
+				 u->dev.vendor, u->dev.product);
+	}
+	return 0;
+}
+
+/* Find the device again at the same path after a reset that made it
+ * enumerate anew, and attach to it. */
+static int reattach(struct cl_ctx *ctx, struct usb_link *u)
+{
+	char id[16];
+	libusb_device *d = NULL;
+	struct cl_usb_dev found;
+	unsigned n;
+	int rc;
+
+	cl_usb_detach(u);
+	snprintf(id, sizeof(id), "%04x:%04x", u->dev.vendor, u->dev.product);
+	rc = cl_usb_list(ctx, u->lc, u->dev.path, id, NULL, 0, &found, &d, 1,
+			 &n);
+	if (rc)
+		return rc;
+	if (n != 1) {
+		if (d)
+			libusb_unref_device(d);
+		u->gone = true;
+		return cl_seterr(ctx, CL_E_IO, "usb %s: the device did not "
+				 "come back after a reset; card left held",
+				 u->dev.path);
+	}
+	u->dev = found;
+	rc = cl_usb_attach(ctx, u, d);
+	libusb_unref_device(d);
+	return rc;
+}
+
+/* Bring the device back to the start of an exchange: a USB reset (the
+ * card side starts over on it), then VERSION again. */
+int cl_usb_recover(struct cl_ctx *ctx, struct usb_link *u)
+{
+	uint8_t ver[FEL_VERSION_LEN];
+	int rc = libusb_reset_device(u->h);
+
+	if (rc == LIBUSB_ERROR_NOT_FOUND)
+		return reattach(ctx, u);
+	if (rc) {
+		if (rc == LIBUSB_ERROR_NO_DEVICE)
+			u->gone = true;
+		return cl_seterr(ctx, CL_E_IO, "usb %s: reset failed: %s; "
+				 "card left held", u->dev.path,
+				 libusb_strerror(rc));
+	}
+	if (cl_usb_fel(u, FEL_VERSION, 0, 0, ver, sizeof(ver)))
+		return cl_usb_fel_error(ctx, u, FEL_VERSION, 0, sizeof(ver));
+	return 0;
+}
+
