@@ -10,8 +10,9 @@
 #define CARD_OPTIONS \
 "  -b, --board NAME     board file NAME.board on the board path, or a path\n" \
 "  -O, --option KEY=VALUE  transport option (-O help lists them)\n" \
-"  -s, --slot SLOT      PCI card by slot, as lspci -s\n" \
-"  -d, --device VENDOR:DEVICE  PCI card by ids, as lspci -d\n"
+"  -s, --slot SLOT      the card in SLOT: PCI as lspci -s, USB as BUS-PORT\n" \
+"                       or BUS:DEVNUM\n" \
+"  -d, --device VENDOR:DEVICE  card by ids, as lspci -d or lsusb -d\n"
 
 static const char start_usage[] =
 "usage: cardload start --board NAME [-O KEY=VALUE]... [options]\n"

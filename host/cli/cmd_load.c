@@ -9,8 +9,10 @@
 #define BOOT_OPTIONS \
 "  -b, --board NAME     board file NAME.board on the board path, or a path\n" \
 "  -O, --option KEY=VALUE  transport option (-O help lists them)\n" \
-"  -s, --slot [[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]  PCI card by slot, as lspci -s\n" \
-"  -d, --device [VENDOR]:[DEVICE]  PCI card by ids, as lspci -d\n" \
+"  -s, --slot SLOT      the card in SLOT: PCI as lspci -s\n" \
+"                       ([[[[DOMAIN]:]BUS]:][SLOT][.[FUNC]]), USB as\n" \
+"                       BUS-PORT[.PORT...] or BUS:DEVNUM\n" \
+"  -d, --device [VENDOR]:[DEVICE]  card by ids, as lspci -d or lsusb -d\n" \
 "      --base ADDR      place an ET_DYN image at ADDR (default: lowest fit)\n"\
 "      --addr ADDR      load IMAGE as a raw binary at ADDR\n" \
 "      --use-vaddr      place an ET_EXEC image at p_vaddr, not p_paddr\n" \
