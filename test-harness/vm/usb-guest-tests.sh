@@ -16,6 +16,7 @@
 #   CL_speed            the gadgets' max_speed: super-speed (default) or
 #                       high-speed (for measurements)
 #   CL_piece            felmon --piece (bytes per FunctionFS read/write)
+#   CL_pieces, CL_rounds  measure several --piece values (section timing)
 # /data/fel-16m.bin is a 16 MiB file of the host's; after the VM, the host
 # compares the card's RAM at 0x84000000 with it.
 #
@@ -260,21 +261,33 @@ section_faults() {
 	exits "UDC of gadget 0 bound again: the device comes back" 0
 	version_works 0 "sunxi-fel version after unbind and bind"
 
-	# the UDC unbound in the middle of a 40 MiB write
+	# the UDC unbound in the middle of a 40 MiB write: once sunxi-fel's
+	# progress bar (-p, a line per 128 KiB) shows 10 % or more
 	dd if=/dev/zero of=/tmp/zero40 bs=1M count=40 2>/dev/null
 	find_dev 0
-	sunxi-fel --dev "$SEL" write 0x80000000 /tmp/zero40 >/tmp/bg.out 2>&1 &
+	sunxi-fel -p --dev "$SEL" write 0x80000000 /tmp/zero40 >/tmp/bg.out 2>&1 &
 	bg=$!
-	sleep 0.3
+	i=0
+	while [ $i -lt 500 ] && ! tr '\r' '\n' </tmp/bg.out | grep -q '^ *[1-9][0-9]%'; do
+		i=$((i + 1))
+		sleep 0.02
+	done
 	gadget unbind 0
 	exits "UDC of gadget 0 unbound during a 40 MiB sunxi-fel write" 0
 	wait $bg
 	bgrc=$?
+	p=$(tr '\r' '\n' </tmp/bg.out | grep '%' | tail -n 1 | cut -c1-5)
 	if [ "$bgrc" -ne 0 ]; then
-		ok "the interrupted sunxi-fel write fails (exit $bgrc)"
+		ok "the interrupted sunxi-fel write fails (exit $bgrc, at ${p})"
 	else
-		# too fast to catch: the point below still holds
-		ok "the interrupted sunxi-fel write fails # SKIP it ended before the unbind"
+		not_ok "the interrupted sunxi-fel write fails" \
+			"it ended with exit 0 before the unbind (at ${p})"
+	fi
+	if grep -q "WRITE 0x80000000: dropped, the endpoints were disabled" \
+		/tmp/felmon.0.log; then
+		ok "felmon drops the cut WRITE message"
+	else
+		not_ok "felmon drops the cut WRITE message" "$(monlog 0)"
 	fi
 	gadget bind 0
 	exits "UDC of gadget 0 bound again after the interrupted write" 0
@@ -344,19 +357,15 @@ section_exec() {
 
 # ---- timing (diagnostics, not points) -----------------------------------
 
-section_timing() {
-	find_dev 1 || return 0
-	dd if=/dev/urandom of=/tmp/r40 bs=1M count=40 2>/dev/null
+# sunxi-fel writes 40 MiB to gadget 1 and reads them back (five reads of
+# 8 MiB in one run: usbfs refuses one of 16 MiB); prints MB/s (10^6 B/s).
+time_rw() { # LABEL
+	label=$1
 	t0=$(now)
 	fel 1 write 0x80000000 /tmp/r40
 	t1=$(now)
-	if [ "$RC" -eq 0 ]; then
-		diag "sunxi-fel write of 40 MiB at $SPEED_NAME: $(mbps 41943040 "$t0" "$t1") MB/s"
-	else
-		diag "sunxi-fel write of 40 MiB failed: $(last)"
-	fi
-	rm -f /tmp/r40
-	# five reads of 8 MiB (usbfs refuses one of 16 MiB), one sunxi-fel run
+	wr=$(mbps 41943040 "$t0" "$t1")
+	[ "$RC" -eq 0 ] || { diag "sunxi-fel write of 40 MiB failed: $(last)"; return 1; }
 	set --
 	for i in 0 1 2 3 4; do
 		set -- "$@" read $((0x80000000 + i * 8388608)) 8388608 /tmp/r8
@@ -364,12 +373,35 @@ section_timing() {
 	t0=$(now)
 	fel 1 "$@"
 	t1=$(now)
-	if [ "$RC" -eq 0 ]; then
-		diag "sunxi-fel read of 40 MiB at $SPEED_NAME: $(mbps 41943040 "$t0" "$t1") MB/s"
-	else
-		diag "sunxi-fel read of 40 MiB failed: $(last)"
-	fi
+	[ "$RC" -eq 0 ] || { diag "sunxi-fel read of 40 MiB failed: $(last)"; return 1; }
+	diag "$label: sunxi-fel write of 40 MiB at $SPEED_NAME: $wr MB/s," \
+		"read: $(mbps 41943040 "$t0" "$t1") MB/s"
 	rm -f /tmp/r8
+}
+
+# CL_pieces=P,P,... (and CL_rounds=N) measures felmon --piece P for each P
+# in turn, N rounds, restarting gadget 1's monitor for each.
+section_timing() {
+	find_dev 1 || return 0
+	dd if=/dev/urandom of=/tmp/r40 bs=1M count=40 2>/dev/null
+	if [ -z "${CL_pieces:-}" ]; then
+		time_rw "timing"
+	else
+		r=0
+		while [ $r -lt "${CL_rounds:-1}" ]; do
+			r=$((r + 1))
+			for p in $(echo "$CL_pieces" | tr , ' '); do
+				sh /usb-gadget.sh kill 1 &&
+					sh /usb-gadget.sh up 1 "$(bar "$OTHER")" \
+						--piece "$p" >/dev/null &&
+					time_rw "round $r, piece $p"
+			done
+		done
+		sh /usb-gadget.sh kill 1
+		# shellcheck disable=SC2086
+		sh /usb-gadget.sh up 1 "$(bar "$OTHER")" $FELMON_OPTS >/dev/null
+	fi
+	rm -f /tmp/r40
 }
 
 # Run section NAME, then a diagnostic line with its time.
@@ -390,5 +422,11 @@ section two
 section timing
 section exec
 
+if [ -n "${CL_verbose:-}" ]; then
+	for i in 0 1; do
+		diag "felmon $i's log:"
+		diag "$(cat "/tmp/felmon.$i.log" 2>/dev/null)"
+	done
+fi
 echo "1..$n"
 [ "$failed" -eq 0 ]
