@@ -122,8 +122,8 @@ dev() { # N
 		[ -r "$v" ] || continue
 		d=${v%/idVendor}
 		[ "$(cat "$v" 2>/dev/null)" = 1f3a ] || continue
-		b=$(cat "$d/busnum" 2>/dev/null) && n=$(cat "$d/devnum" 2>/dev/null) ||
-			continue
+		b=$(cat "$d/busnum" 2>/dev/null) || continue
+		n=$(cat "$d/devnum" 2>/dev/null) || continue
 		[ -e "/dev/bus/usb/$(printf %03d "$b")/$(printf %03d "$n")" ] || continue
 		echo "${d##*/}"
 		return 0

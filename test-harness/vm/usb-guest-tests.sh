@@ -41,7 +41,7 @@ PID=efe8
 FELMON_OPTS=""
 [ -n "${CL_verbose:-}" ] && FELMON_OPTS=-v
 [ -n "${CL_piece:-}" ] && FELMON_OPTS="$FELMON_OPTS --piece $CL_piece"
-export USB_SPEED=${CL_speed:-super-speed}
+export USB_SPEED="${CL_speed:-super-speed}"
 SPEED=5000 SPEED_NAME=SuperSpeed
 [ "$USB_SPEED" = high-speed ] && SPEED=480 SPEED_NAME="high speed"
 
