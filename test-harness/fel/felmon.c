@@ -12,16 +12,19 @@
  * FunctionFS instance: felmon writes its descriptors (full, high and
  * SuperSpeed; one vendor-specific interface with a bulk OUT and a bulk IN
  * endpoint, as Allwinner's ROM has) and strings to FFSDIR/ep0, opens ep1
- * (OUT) and ep2 (IN), then creates the --ready FILE: only then can the
- * gadget be bound to a UDC.
+ * (OUT) and ep2 (IN), then creates the --ready FILE (holding its process
+ * id): only then can the gadget be bound to a UDC. The UDC picks the
+ * endpoint addresses (dummy_hcd: OUT 0x02, IN 0x81): hosts read them from
+ * the interface descriptor.
  *
  * The protocol (transports/fel.h has the byte layouts): every USB transfer
  * is a 32-byte AWUC request from the host, its data phase, then a 13-byte
  * AWUS status from here. A FEL message is a 16-byte request sent as such a
  * transfer, its data (WRITE: to the card; READ, VERSION: from the card; in
  * one transfer or several), then an 8-byte FEL status read by the host.
- *   VERSION  answers "AWUSBFEX" and the --soc id (default 0x1859, the D1,
- *            which sunxi-fel knows)
+ *   VERSION  answers "AWUSBFEX", the --soc id in bits 8..23 of its SoC
+ *            word (default 0x1859, the D1, which sunxi-fel knows),
+ *            firmware 1, protocol 1, scratchpad = --base
  *   WRITE    stores into the mapping, READ answers from it: both straight
  *            between the mapping and the endpoint, --piece bytes at a time
  *   EXEC     does what this card's ROM can: it waits on the cardboot.h
@@ -32,18 +35,27 @@
  * A request the card cannot serve (an address range outside [base,
  * base + size), an unknown message, a transfer that does not fit the
  * message) is logged on stderr and the host sees its transfer fail: the
- * endpoint it uses next is halted (a STALL; the host clears it or resets
- * the device) and the protocol starts over. Nothing is ever written outside
- * the mapping.
+ * endpoint it uses next is halted, so it gets a STALL (LIBUSB_ERROR_PIPE):
+ * the IN endpoint for a refused FEL request (the AWUS read fails), the OUT
+ * one for a data transfer that does not fit a WRITE, both for bytes that
+ * are no AWUC. The halt lasts until the host clears it (CLEAR_FEATURE,
+ * libusb_clear_halt) or resets the device; the protocol starts over at
+ * once. Nothing is ever written outside the mapping.
  *
- * ep0 events are read by the main thread; a second thread serves the bulk
- * endpoints. A DISABLE (a USB reset, the UDC unbound, the host's
- * SET_CONFIGURATION or SET_INTERFACE) ends any message half-way: the
- * endpoint files are opened O_NONBLOCK, so every I/O after it fails, with
- * ESHUTDOWN when it was pending, EAGAIN when it started later; the protocol
- * starts over and I/O is retried every few milliseconds until the
- * endpoints are enabled again. (Counting ep0 events instead would race
- * with the bulk thread: an event is read after the I/O it precedes.)
+ * ep0 events are read by the main thread (control requests to the
+ * function are stalled); a second thread serves the bulk endpoints. The
+ * endpoints being disabled (a USB reset, the UDC unbound, the host's
+ * SET_CONFIGURATION or SET_INTERFACE) ends any message half-way, so a host
+ * that failed in the middle recovers by resetting the device: the endpoint
+ * files are opened O_NONBLOCK, so I/O fails with ESHUTDOWN when it was
+ * pending, EAGAIN when it starts while they are disabled; the protocol
+ * starts over and I/O is retried every 5 ms until they are enabled again.
+ * ep0's DISABLE/ENABLE events are not used for this: the bulk thread can
+ * see the new endpoints before ep0's thread reads the event, and
+ * SET_INTERFACE re-enables the endpoints with an ENABLE event alone. (A
+ * reset that both disables and enables the endpoints while the bulk thread
+ * is between two reads or writes goes unseen: a window of microseconds.)
+ * A host that disappears without a reset leaves its message half-done.
  * -v logs one line per FEL message and every ep0 event.
  */
 #include <endian.h>
