@@ -90,7 +90,17 @@ $(FAULT_BIN): $(CLI_OBJ) $(FAULT_OBJ) $(LIB)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(FAULT_OBJ) $(LIB) $(LDLIBS)
 
-unit-tests: $(UNIT_BIN) $(FAULT_BIN)
+# The card side of the USB rig (issue 13): the FEL boot monitor the test VM
+# runs on FunctionFS, test-harness/fel/felmon.c. A plain program of its own,
+# no libcardload, no sanitizer: e2e/usb-vm.sh puts it in the VM.
+FELMON := $(O)/felmon
+$(FELMON): test-harness/fel/felmon.c transports/fel.h card-bsp/include/cardboot.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -std=gnu11 $(WARN) $(CFLAGS) -D_GNU_SOURCE -Itransports \
+		-Icard-bsp/include -o $@ $< -pthread
+
+unit-tests: $(UNIT_BIN) $(FAULT_BIN) $(FELMON)
 
 # Test payloads: built from source for riscv64 and aarch64 with clang/lld.
 payloads: $(BIN)
@@ -112,7 +122,7 @@ SAN_O := $(O)-san
 # The VM and QEMU rigs run once, in the first pass: they test the card side
 # and the real PCI path, and cost minutes; the loader's own code paths run
 # under the sanitizers in every other stream.
-SAN_SKIP := pci-vm qemu-
+SAN_SKIP := pci-vm usb-vm qemu-
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card

@@ -8,6 +8,7 @@
 # line "VM-DONE", and powers the machine off (QEMU runs with -no-reboot, so
 # a panic ends it too). Test parameters come from the kernel command line:
 # every cardload.KEY=VALUE becomes the variable CL_KEY for the tests.
+# cardload.tests=usb runs /usb-guest-tests.sh (the USB rig) instead.
 export PATH=/bin:/sbin
 export HOME=/ TERM=dumb
 
@@ -30,7 +31,9 @@ for w in $(cat /proc/cmdline); do
 done
 
 cd /
-(sh /guest-tests.sh 2>&1; echo "# exit $?") | sed 's/^/TAP| /'
+tests=/guest-tests.sh
+[ "${CL_tests:-}" = usb ] && tests=/usb-guest-tests.sh
+(sh "$tests" 2>&1; echo "# exit $?") | sed 's/^/TAP| /'
 echo VM-DONE
 sync
 poweroff -f

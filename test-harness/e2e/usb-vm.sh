@@ -1,0 +1,199 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# usb-vm.sh - FEL over a real Linux USB stack: dummy_hcd, FunctionFS, felmon
+#
+# A RISC-V card (test-harness/card.sh) runs its ROM, spinning on the
+# mailbox in its RAM, a /dev/shm file. A Linux VM (test-harness/vm/,
+# cardload.tests=usb) sees that file as the BAR2 of an ivshmem-plain
+# device at 00:04.0 and a second 128 MiB file at 00:05.0. Inside,
+# vm/usb-guest-tests.sh brings up two USB FEL devices on dummy_hcd whose
+# card side is felmon (test-harness/fel/) serving those BARs
+# (vm/usb-gadget.sh), and drives them with Debian's sunxi-fel; its TAP
+# points come back here as "vm: ..." points. Here, after the VM: the card's
+# RAM holds at 0x84000000 the 16 MiB file sunxi-fel wrote, the second
+# device's mailbox holds what FEL EXEC staged, and nothing is left running.
+#
+# Build products: BUILD_DIR/felmon (make unit-tests), BUILD_DIR/vm (VM_OUT:
+# the kernel and its USB modules, fetched once; the initramfs, rebuilt each
+# run). VM_TIMEOUT (default 120 s) bounds the VM; USB_VM_VERBOSE=1 shows
+# every command run in the guest and felmon's log lines as diagnostics;
+# USB_VM_APPEND adds cardload.KEY=VALUE words for the guest (see
+# vm/usb-guest-tests.sh), e.g. "cardload.speed=high-speed
+# cardload.piece=65536" to measure at high speed, 64 KiB per FunctionFS
+# read or write.
+. "$(dirname "$0")/lib.sh"
+
+. "$(dirname "$0")/../card-lib.sh"
+
+VM_OUT=${VM_OUT:-$BUILD_DIR/vm}
+VM_SH=test-harness/vm/vm.sh
+FELMON=${FELMON:-$BUILD_DIR/felmon}
+export VM_TIMEOUT=${VM_TIMEOUT:-120}
+CARD_SLOT=00:04.0 OTHER_SLOT=00:05.0
+VM_LOG=$T/vm.log
+DATA_OFF=$((0x4000000)) # 0x84000000 in card RAM
+DATA_LEN=16777216
+
+# The VM's QEMU must not outlive the test: kill it (by its pid file, when
+# that process is still the QEMU writing our log), then the cards.
+_vm_pid=""
+vm_kill() {
+	local p
+	# vm.sh execs timeout, which passes the signal on to QEMU
+	[ -n "$_vm_pid" ] && kill -TERM "$_vm_pid" 2>/dev/null && sleep 0.2
+	p=$(cat "$VM_LOG.pid" 2>/dev/null)
+	if [ -n "$p" ] && tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null |
+		grep -qF -- "file:$VM_LOG"; then
+		kill -KILL "$p" 2>/dev/null
+	fi
+	_vm_pid=""
+}
+trap 'vm_kill; _qemu_cleanup' EXIT
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
+
+# ---- prerequisites: each missing one is a failing point -----------------
+
+require_card
+missing=""
+command -v qemu-system-x86_64 >/dev/null 2>&1 ||
+	missing="$missing qemu-system-x86_64 (qemu-system-x86)"
+{ [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } ||
+	missing="$missing static /bin/busybox (busybox-static)"
+command -v cpio >/dev/null 2>&1 || missing="$missing cpio"
+command -v sunxi-fel >/dev/null 2>&1 || missing="$missing sunxi-fel (sunxi-tools)"
+[ -x "$FELMON" ] || missing="$missing $FELMON (make unit-tests)"
+if [ -n "$missing" ]; then
+	not_ok "USB VM prerequisites installed" "missing:$missing" \
+		"(sh test-harness/deps.sh installs the packages)"
+	done_testing
+fi
+
+# ---- the card: ROM running, spinning on the mailbox ----------------------
+
+if ! card_up 1; then
+	not_ok "card starts" "$(cat "$T/card.err")"
+	end_cards
+fi
+sh $CARD_SH run "$D"
+for i in $(seq 1 200); do
+	[ "$(mb_word "$RAM" $MB_READY)" = $CB_READY ] && break
+	sleep 0.05
+done
+is "card ROM posts READY and spins on the mailbox" \
+	"$(mb_word "$RAM" $MB_READY)" $CB_READY
+
+other=$(make_window) || {
+	not_ok "create the second device's file in /dev/shm"
+	end_cards
+}
+
+# what sunxi-fel writes into the card, passed in the initramfs
+mkdir -p "$T/data"
+head -c $DATA_LEN /dev/urandom >"$T/data/fel-16m.bin"
+
+# ---- the VM ------------------------------------------------------------
+
+t0=$(now_ms)
+if CARDLOAD="$CARDLOAD" CARD_BSP="$CARD_BSP" FELMON="$FELMON" \
+	VM_FILES="$T/data/fel-16m.bin" \
+	sh test-harness/vm/build.sh "$VM_OUT" >"$T/build.log" 2>&1 </dev/null; then
+	ok "build the VM's kernel, USB modules and initramfs ($VM_OUT)"
+else
+	not_ok "build the VM's kernel, USB modules and initramfs ($VM_OUT)" \
+		"$(tail -c 2000 "$T/build.log")"
+	end_cards
+fi
+t1=$(now_ms)
+
+dev() { # ID FILE SIZE ADDR
+	echo "-object memory-backend-file,id=$1,size=$3,mem-path=$2,share=on"
+	echo "-device ivshmem-plain,memdev=$1,addr=$4"
+}
+VM_APPEND="cardload.tests=usb cardload.card=$CARD_SLOT cardload.other=$OTHER_SLOT"
+[ -n "${USB_VM_VERBOSE:-}" ] && VM_APPEND="$VM_APPEND cardload.verbose=1"
+VM_APPEND="$VM_APPEND ${USB_VM_APPEND:-}"
+export VM_APPEND
+# shellcheck disable=SC2046
+sh $VM_SH run "$VM_OUT" "$VM_LOG" \
+	$(dev card "$RAM" 128M 0x4) \
+	$(dev other "$other" 128M 0x5) &
+_vm_pid=$!
+wait $_vm_pid
+vm_rc=$?
+_vm_pid=""
+t2=$(now_ms)
+
+# The guest's lines, "TAP| ..." on the serial console, as points of ours.
+tr -d '\r' <"$VM_LOG" | sed -n 's/^TAP| //p' >"$T/guest.tap"
+guest_n=0 guest_plan="" guest_exit=""
+while IFS= read -r l; do
+	case $l in
+	"ok "*)
+		guest_n=$((guest_n + 1))
+		l=${l#ok }
+		ok "vm: ${l#* - }"
+		;;
+	"not ok "*)
+		guest_n=$((guest_n + 1))
+		l=${l#not ok }
+		not_ok "vm: ${l#* - }"
+		;;
+	1..*) guest_plan=${l#1..} ;;
+	"# exit "*) guest_exit=${l#\# exit } ;;
+	"#"*) l=${l#\#} && echo "# vm: ${l# }" ;;
+	*) [ -n "$l" ] && diag "vm: $l" ;;
+	esac
+done <"$T/guest.tap"
+
+if [ -n "$guest_plan" ] && [ "$guest_plan" = "$guest_n" ] &&
+	[ -n "$guest_exit" ] && [ "$guest_n" -gt 0 ]; then
+	ok "vm: the guest tests ran to their plan (1..$guest_plan, exit $guest_exit)"
+else
+	not_ok "vm: the guest tests ran to their plan" \
+		"plan '${guest_plan}', $guest_n points, exit '${guest_exit}'" \
+		"serial console: $(tr -d '\r' <"$VM_LOG" | tail -c 2500)"
+fi
+if [ "$vm_rc" -eq 0 ] && grep -q '^VM-DONE' "$VM_LOG"; then
+	ok "vm: powered off by itself within ${VM_TIMEOUT} s"
+else
+	not_ok "vm: powered off by itself within ${VM_TIMEOUT} s" \
+		"vm.sh exit status $vm_rc (124: timed out)" \
+		"qemu: $(head -c 800 "$VM_LOG.qemu" 2>/dev/null)" \
+		"serial console: $(tr -d '\r' <"$VM_LOG" | tail -c 1500)"
+fi
+diag "vm: $(secs $((t2 - t0))) s (build $(secs $((t1 - t0))) s," \
+	"boot to power-off $(secs $((t2 - t1))) s)"
+
+# ---- what the card's RAM and the second device hold ----------------------
+
+if cmp -s -i $DATA_OFF:0 -n $DATA_LEN "$RAM" "$T/data/fel-16m.bin"; then
+	ok "card RAM at 0x84000000 equals the 16 MiB sunxi-fel wrote"
+else
+	not_ok "card RAM at 0x84000000 equals the 16 MiB sunxi-fel wrote" \
+		"$(cmp -i $DATA_OFF:0 -n $DATA_LEN "$RAM" "$T/data/fel-16m.bin" 2>&1)"
+fi
+# the card ROM was never released: no GO
+isnt "card mailbox go word is not GO" "$(mb_word "$RAM" $MB_GO)" $CB_GO
+
+# FEL EXEC on the second device staged 0x80200000 and wrote GO (cardboot.h)
+is "second device: EXEC's entry in the mailbox" \
+	"$(mb_word "$other" $MB_ENTRY 8)" 0x0000000080200000
+is "second device: EXEC's argmask is 0" "$(mb_word "$other" $MB_ARGMASK)" \
+	0x00000000
+is "second device: EXEC's staged word" "$(mb_word "$other" $MB_STAGED)" \
+	$CB_STAGED
+is "second device: EXEC's go word" "$(mb_word "$other" $MB_GO)" $CB_GO
+
+vm_kill
+# (the regex does not match grep's own command line)
+procs=$(grep -ls -- "file:$T/vm[.]log" /proc/[0-9]*/cmdline | cut -d/ -f3 |
+	tr '\n' ' ')
+if [ -z "$procs" ]; then
+	ok "no VM QEMU left"
+else
+	not_ok "no VM QEMU left" "processes: $procs"
+fi
+rm -f "$other"
+end_cards
