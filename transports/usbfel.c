@@ -210,10 +210,18 @@ int cl_usb_attach(struct cl_ctx *ctx, struct usb_link *u, libusb_device *d)
 	}
 	u->gone = false;
 	u->phase = "request";
-	if (cl_usb_fel(u, FEL_VERSION, 0, 0, ver, sizeof(ver)) ||
-	    !fel_version_parse(ver, sizeof(ver), &u->ver)) {
+	/* A host that died mid-message (a killed loader) leaves the ROM in
+	 * the middle of it, taking our request for its data: SET_INTERFACE
+	 * puts a FEL monitor back at the start (a ROM with one setting may
+	 * refuse it, which changes nothing), and a reset if VERSION fails. */
+	libusb_set_interface_alt_setting(u->h, u->iface, 0);
+	if (cl_usb_fel(u, FEL_VERSION, 0, 0, ver, sizeof(ver)) && !u->gone &&
+	    !libusb_reset_device(u->h))
+		cl_usb_fel(u, FEL_VERSION, 0, 0, ver, sizeof(ver));
+	if (u->err || !fel_version_parse(ver, sizeof(ver), &u->ver)) {
 		if (u->err)
-			return cl_usb_fel_error(ctx, u, FEL_VERSION, 0, sizeof(ver));
+			return cl_usb_fel_error(ctx, u, FEL_VERSION, 0,
+						sizeof(ver));
 		return cl_seterr(ctx, CL_E_NODEV, "USB device %s (%04x:%04x) "
 				 "answers FEL VERSION without \"AWUSBFEX\": "
 				 "not a FEL boot ROM", u->dev.path,

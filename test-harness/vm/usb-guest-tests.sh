@@ -215,13 +215,10 @@ section_sunxi() {
 
 # ---- cardload over USB -------------------------------------------------
 
-# cardload's usb transport against the same devices: its points go here
-# (and into e2e/usb-vm.sh for what the host checks afterwards). Gadget 0
-# is up and serves the card; sunxi-fel wrote /data/fel-16m.bin at
-# 0x84000000, which the host checks: keep that range as it is.
-section_cardload() {
-	:
-}
+# cardload's own sections (section_cardload*) are in usb-guest-cardload.sh.
+# Gadget 0 is up and serves the card; sunxi-fel wrote /data/fel-16m.bin at
+# 0x84000000, which the host checks: they keep that range as it is.
+. /usb-guest-cardload.sh
 
 # ---- faults: refusals, the UDC unbound, the monitor killed -------------
 
@@ -265,6 +262,7 @@ section_faults() {
 	# progress bar (-p, a line per 128 KiB) shows 10 % or more
 	dd if=/dev/zero of=/tmp/zero40 bs=1M count=40 2>/dev/null
 	find_dev 0
+	: >/tmp/bg.out
 	sunxi-fel -p --dev "$SEL" write 0x80000000 /tmp/zero40 >/tmp/bg.out 2>&1 &
 	bg=$!
 	i=0
@@ -419,8 +417,13 @@ section sunxi
 section cardload
 section faults
 section two
+section cardload_two
 section timing
+section cardload_big
 section exec
+section cardload_exec
+section cardload_faults
+section cardload_boot
 
 if [ -n "${CL_verbose:-}" ]; then
 	for i in 0 1; do
