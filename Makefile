@@ -147,11 +147,12 @@ demo: deps
 # host. BENCH_REPS=N: rounds per row (default 7).
 BENCH_BASE ?= b6a100c
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all card bench-payloads
+	$(Q)$(MAKE) --no-print-directory all card bench-payloads $(FELMON)
 	$(Q)sh test-harness/bench/base.sh $(BENCH_BASE) $(O)/bench/base
 	$(Q)python3 test-harness/bench/load-speed.py $(O) $(O)/bench/base
 	$(Q)sh test-harness/bench/first-byte.sh $(O)
 	$(Q)sh test-harness/bench/first-instruction.sh $(O)
+	$(Q)sh test-harness/bench/usb.sh $(O)
 
 # The large images of load-speed.py: card-bsp's bulk-exec.elf, Debian's
 # x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh) and

@@ -40,38 +40,121 @@ const char *cl_fel_soc_name(uint32_t id)
 
 /* ---- transfers ----------------------------------------------------------- */
 
-/* One bulk transfer of exactly len bytes: 0, or -1 with u->err set. */
-static int bulk(struct usb_link *u, bool in, void *buf, uint32_t len)
-{
-	int got = 0, rc;
+/*
+ * A FEL message is nine bulk transfers, three USB exchanges of AWUC,
+ * data and AWUS each. They are all submitted at once, in order: a device
+ * takes the transfers of an endpoint in the order they were queued, so
+ * the message costs one round trip between this process and the device
+ * instead of nine. The first transfer that fails or comes up short
+ * cancels the ones still queued. Each transfer's timeout runs from its
+ * submission, so it bounds the whole message: usb.timeout must exceed
+ * the time of one message's data (usb.chunk at the link's speed).
+ */
+#define STEPS 9
 
+struct step {
+	bool in;
+	void *buf;
+	uint32_t len;
+};
+
+struct run {
+	struct libusb_transfer *t[STEPS];
+	unsigned n, left;
+	bool failed;
+};
+
+static void LIBUSB_CALL step_done(struct libusb_transfer *t)
+{
+	struct run *r = t->user_data;
+
+	r->left--;
+	if (t->status != LIBUSB_TRANSFER_COMPLETED ||
+	    t->actual_length != t->length)
+		r->failed = true;
+}
+
+static int status_err(enum libusb_transfer_status st)
+{
+	switch (st) {
+	case LIBUSB_TRANSFER_TIMED_OUT: return LIBUSB_ERROR_TIMEOUT;
+	case LIBUSB_TRANSFER_STALL: return LIBUSB_ERROR_PIPE;
+	case LIBUSB_TRANSFER_NO_DEVICE: return LIBUSB_ERROR_NO_DEVICE;
+	case LIBUSB_TRANSFER_OVERFLOW: return LIBUSB_ERROR_OVERFLOW;
+	case LIBUSB_TRANSFER_COMPLETED: return E_SHORT;
+	default: return LIBUSB_ERROR_IO;
+	}
+}
+
+/* Wait for every submitted transfer; after a failure cancel the rest. */
+static void drain(struct usb_link *u, struct run *r)
+{
+	bool cancelled = false;
+	unsigned i;
+
+	while (r->left) {
+		if ((r->failed || u->gone) && !cancelled) {
+			for (i = 0; i < r->n; i++)
+				libusb_cancel_transfer(r->t[i]);
+			cancelled = true;
+		}
+		if (libusb_handle_events(u->lc) == LIBUSB_ERROR_NO_DEVICE)
+			u->gone = true;
+	}
+}
+
+/* Run the steps; 0, or -1 with u->err, u->got and the failing step's
+ * index in *at. */
+static int run_steps(struct usb_link *u, const struct step *s, unsigned n,
+		     unsigned *at)
+{
+	struct run r = { .n = 0 };
+	unsigned i, k;
+	int rc = 0;
+
+	*at = 0;
 	if (u->gone) {
 		u->err = LIBUSB_ERROR_NO_DEVICE;
 		return -1;
 	}
-	rc = libusb_bulk_transfer(u->h, in ? u->ep_in : u->ep_out, buf,
-				  (int)len, &got, u->timeout);
-	if (rc == LIBUSB_ERROR_NO_DEVICE)
-		u->gone = true;
-	u->err = rc ? rc : (uint32_t)got != len ? E_SHORT : 0;
-	u->got = got;
-	return u->err ? -1 : 0;
-}
+	for (i = 0; i < n && !rc; i++) {
+		struct libusb_transfer *t = libusb_alloc_transfer(0);
 
-/* One USB exchange: AWUC request, len bytes of data, AWUS status. */
-static int awu(struct usb_link *u, bool write, void *data, uint32_t len)
-{
-	uint8_t req[FEL_AWUC_LEN], st[FEL_AWUS_LEN];
-
-	fel_awuc(req, write, len);
-	if (bulk(u, false, req, sizeof(req)) || bulk(u, !write, data, len) ||
-	    bulk(u, true, st, sizeof(st)))
-		return -1;
-	if (!fel_awus_ok(st, sizeof(st))) {
-		u->err = E_AWUS;
-		return -1;
+		if (!t) {
+			rc = LIBUSB_ERROR_NO_MEM;
+			break;
+		}
+		libusb_fill_bulk_transfer(t, u->h, s[i].in ? u->ep_in :
+					  u->ep_out, s[i].buf, (int)s[i].len,
+					  step_done, &r, u->timeout);
+		r.t[r.n++] = t;
+		rc = libusb_submit_transfer(t);
+		if (rc)
+			r.failed = true;
+		else
+			r.left++;
 	}
-	return 0;
+	drain(u, &r);
+	/* the first transfer that failed by itself, not cancelled after it */
+	u->err = 0;
+	for (k = 0; k < 2 && !u->err; k++)
+		for (i = 0; i < r.n && !u->err; i++) {
+			struct libusb_transfer *t = r.t[i];
+
+			if (rc && i == r.n - 1)
+				u->err = rc; /* never submitted */
+			else if ((t->status != LIBUSB_TRANSFER_COMPLETED ||
+				  t->actual_length != t->length) &&
+				 (k || t->status != LIBUSB_TRANSFER_CANCELLED))
+				u->err = status_err(t->status);
+			u->got = t->actual_length;
+			*at = i;
+		}
+	for (i = 0; i < r.n; i++)
+		libusb_free_transfer(r.t[i]);
+	if (u->err == LIBUSB_ERROR_NO_DEVICE)
+		u->gone = true;
+	return u->err ? -1 : 0;
 }
 
 /* One FEL message: the request, its data phase (dlen bytes of data, to
@@ -79,17 +162,43 @@ static int awu(struct usb_link *u, bool write, void *data, uint32_t len)
 int cl_usb_fel(struct usb_link *u, uint32_t type, uint32_t addr, uint32_t len,
 	       void *data, uint32_t dlen)
 {
+	static const char *const phase[] = { "request", "data phase",
+					     "status" };
+	uint8_t awuc[3][FEL_AWUC_LEN], awus[3][FEL_AWUS_LEN];
 	uint8_t req[FEL_REQ_LEN], st[FEL_STATUS_LEN];
+	struct step s[STEPS];
+	unsigned n = 0, at, i, ex[STEPS];
+	int rc;
 
 	fel_request(req, type, addr, len);
-	u->phase = "request";
-	if (awu(u, true, req, sizeof(req)))
-		return -1;
-	u->phase = "data phase";
-	if (dlen && awu(u, type == FEL_WRITE, data, dlen))
-		return -1;
-	u->phase = "status";
-	return awu(u, false, st, sizeof(st));
+	fel_awuc(awuc[0], true, sizeof(req));
+	fel_awuc(awuc[1], type == FEL_WRITE, dlen);
+	fel_awuc(awuc[2], false, sizeof(st));
+	for (i = 0; i < 3; i++) {
+		void *buf = i == 0 ? req : i == 1 ? data : st;
+		uint32_t blen = i == 0 ? sizeof(req) : i == 1 ? dlen :
+					 sizeof(st);
+		bool in = i == 1 ? type != FEL_WRITE : i == 2;
+
+		if (i == 1 && !dlen)
+			continue;
+		ex[n] = i;
+		s[n++] = (struct step){ false, awuc[i], FEL_AWUC_LEN };
+		ex[n] = i;
+		s[n++] = (struct step){ in, buf, blen };
+		ex[n] = i;
+		s[n++] = (struct step){ true, awus[i], FEL_AWUS_LEN };
+	}
+	rc = run_steps(u, s, n, &at);
+	for (i = 0; !rc && i < n; i++)
+		if (s[i].buf != data && s[i].len == FEL_AWUS_LEN && s[i].in &&
+		    !fel_awus_ok(s[i].buf, FEL_AWUS_LEN)) {
+			u->err = E_AWUS;
+			at = i;
+			rc = -1;
+		}
+	u->phase = phase[ex[at]];
+	return rc;
 }
 
 static const char *msg_name(uint32_t type)

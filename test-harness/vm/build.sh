@@ -20,6 +20,7 @@
 #       /usb-guest-tests.sh           test-harness/vm/usb-guest-tests.sh, run
 #                                     instead with cardload.tests=usb
 #       /usb-guest-cardload.sh        test-harness/vm/usb-guest-cardload.sh
+#       /usb-bench.sh                 test-harness/vm/usb-bench.sh
 #       /usb-gadget.sh                test-harness/vm/usb-gadget.sh
 #       /lib/modules/usb/*.ko         OUTDIR/modules/ (load order: the gadget
 #                                     script)
@@ -198,6 +199,7 @@ cp "$here/init.sh" "$r/init"
 cp "$here/guest-tests.sh" "$r/guest-tests.sh"
 cp "$here/usb-guest-tests.sh" "$r/usb-guest-tests.sh"
 cp "$here/usb-guest-cardload.sh" "$r/usb-guest-cardload.sh"
+cp "$here/usb-bench.sh" "$r/usb-bench.sh"
 cp "$here/usb-gadget.sh" "$r/usb-gadget.sh"
 chmod 755 "$r/init" "$r/guest-tests.sh" "$r/usb-guest-tests.sh" \
 	"$r/usb-gadget.sh"

@@ -8,7 +8,8 @@
 # line "VM-DONE", and powers the machine off (QEMU runs with -no-reboot, so
 # a panic ends it too). Test parameters come from the kernel command line:
 # every cardload.KEY=VALUE becomes the variable CL_KEY for the tests.
-# cardload.tests=usb runs /usb-guest-tests.sh (the USB rig) instead.
+# cardload.tests=usb runs /usb-guest-tests.sh (the USB rig) instead,
+# cardload.tests=usbbench /usb-bench.sh (make bench's USB figures).
 export PATH=/bin:/sbin
 export HOME=/ TERM=dumb
 
@@ -33,6 +34,7 @@ done
 cd /
 tests=/guest-tests.sh
 [ "${CL_tests:-}" = usb ] && tests=/usb-guest-tests.sh
+[ "${CL_tests:-}" = usbbench ] && tests=/usb-bench.sh
 (sh "$tests" 2>&1; echo "# exit $?") | sed 's/^/TAP| /'
 echo VM-DONE
 sync
