@@ -185,11 +185,18 @@ static int usb_write(struct cl_tp *tp, unsigned win, uint64_t off,
 			int rc = cl_usb_fel_error(tp->ctx, &u->l, FEL_WRITE, a,
 						  n);
 
+			char why[512], *held;
+
 			if (u->l.gone || tries++ == u->retries)
 				return rc;
+			/* not the end yet: the card is not "left" held */
+			snprintf(why, sizeof(why), "%s", cl_errmsg(tp->ctx));
+			held = strstr(why, "; card left held");
+			if (held)
+				*held = 0;
 			cl_log(tp->ctx, CL_LOG_WARN, "%s; resetting the device"
-			       " and writing again (%u of %u)",
-			       cl_errmsg(tp->ctx), tries, u->retries);
+			       " and writing again (%u of %u)", why, tries,
+			       u->retries);
 			rc = cl_usb_recover(tp->ctx, &u->l);
 			if (rc)
 				return rc;

@@ -3,7 +3,8 @@
  * card's emulated USB mask ROM
  *
  *   felmon [--soc ID] [--base ADDR] [--size BYTES] [--mailbox ADDR]
- *          [--piece BYTES] [--ready FILE] [-v] MEMFILE FFSDIR
+ *          [--piece BYTES] [--ready FILE] [--refuse-write N] [-v]
+ *          MEMFILE FFSDIR
  *
  * MEMFILE is mapped shared and is the card's memory: card address
  * base + off is byte off of the file (in the test VM, the ivshmem BAR
@@ -56,7 +57,9 @@
  * reset that both disables and enables the endpoints while the bulk thread
  * is between two reads or writes goes unseen: a window of microseconds.)
  * A host that disappears without a reset leaves its message half-done.
- * -v logs one line per FEL message and every ep0 event.
+ * -v logs one line per FEL message and every ep0 event. --refuse-write N
+ * refuses the N-th WRITE message of 64 KiB or more, once, as it refuses a
+ * write outside card memory (a fault for the host's recovery to meet).
  */
 #include <endian.h>
 #include <errno.h>
@@ -100,6 +103,8 @@ struct mon {
 	uint32_t base, mailbox, soc;
 	size_t piece;
 	bool verbose;
+	unsigned refuse_write;	/* the N-th large WRITE is refused, once */
+	unsigned large_writes;
 	int ep0, out, in;
 };
 
@@ -476,6 +481,14 @@ static int fel_start(struct mon *m, struct fel *f, const uint8_t *req)
 		f->phase = PH_DATA;
 		return 0;
 	case FEL_WRITE:
+		if (f->len >= 65536 &&
+		    ++m->large_writes == m->refuse_write) {
+			logf_("WRITE [0x%08" PRIx32 ", +0x%" PRIx32 "): refused "
+			      "on purpose (--refuse-write %u)", f->addr, f->len,
+			      m->refuse_write);
+			return REFUSED;
+		}
+		/* fall through */
 	case FEL_READ:
 		if (!in_memory(m, f->addr, f->len, &off)) {
 			logf_("%s [0x%08" PRIx32 ", +0x%" PRIx32 "): outside "
@@ -615,7 +628,8 @@ static void *bulk_loop(void *arg)
 static void usage(void)
 {
 	fprintf(stderr, "usage: felmon [--soc ID] [--base ADDR] [--size BYTES]"
-		" [--mailbox ADDR] [--piece BYTES] [--ready FILE] [-v]"
+		" [--mailbox ADDR] [--piece BYTES] [--ready FILE]"
+		" [--refuse-write N] [-v]"
 		" MEMFILE FFSDIR\n");
 	exit(2);
 }
@@ -655,6 +669,7 @@ int main(int argc, char **argv)
 		{ "mailbox", required_argument, NULL, 'm' },
 		{ "piece", required_argument, NULL, 'p' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "refuse-write", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -684,6 +699,9 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'r': ready = optarg; break;
+		case 'w': m.refuse_write = (unsigned)number("--refuse-write",
+							    optarg, 1u << 30);
+			break;
 		case 'v': m.verbose = true; break;
 		default: usage();
 		}

@@ -157,6 +157,11 @@ static void test_open_refusals(void)
 	ok(rc == CL_E_USAGE && strstr(cl_errmsg(ctx), "00:04.0"),
 	   "-s 00:04.0 (a PCI slot) is refused for usb: %s",
 	   cl_errmsg(ctx));
+	snprintf(b.transport, sizeof(b.transport), "mem");
+	rc = cl_open(ctx, &b, &bad_slot, 1, &tp);
+	ok(rc == CL_E_USAGE && strstr(cl_errmsg(ctx), "-s selects a device") &&
+	   strstr(cl_errmsg(ctx), "'mem'"), "-s on a mem board: the transport "
+	   "has no devices to select: %s", cl_errmsg(ctx));
 	ok(tp == NULL, "nothing open after the refusals");
 	cl_ctx_free(ctx);
 }

@@ -213,13 +213,26 @@ section_cardload_faults() {
 
 # ---- 40 MiB over USB -----------------------------------------------------
 
+# gadget 1's felmon refuses the third large WRITE once (--refuse-write):
+# cardload resets the device, writes that message again and goes on.
 section_cardload_big() {
+	gadget kill 1
+	# shellcheck disable=SC2086
+	gadget up 1 "$(bar "$OTHER")" $FELMON_OPTS --refuse-write 3
+	exits "gadget 1 up, its felmon refusing the 3rd large WRITE once" 0
 	need_dev 1 || return 1
 	t0=$(now)
 	cl load --board $FB -s "$DEV" "$BIG"
 	t1=$(now)
 	exits "load of big-dyn (40 MiB) on gadget 1, read back and verified" 0
 	says "load: verified" out "^verified "
+	says "the refused WRITE was sent again after a reset, once" err \
+		"FEL WRITE of [0-9]+ bytes at 0x8.*resetting the device and writing again \(1 of 2\)"
+	if grep -q "refused on purpose" /tmp/felmon.1.log; then
+		ok "felmon refused that WRITE (so the retry was needed)"
+	else
+		not_ok "felmon refused that WRITE" "$(monlog 1)"
+	fi
 	diag "load of 40 MiB with verify: $(mbps 41943040 "$t0" "$t1") MB/s"
 	cl verify --board $FB -s "$DEV" "$BIG"
 	exits "cardload verify of big-dyn over USB" 0
