@@ -25,6 +25,11 @@
 struct boot_in {
 	struct cl_boot pub;
 	uint8_t *owned[CL_BOOT_MAX_DATA]; /* the data's bytes, freed with it */
+	/* release = fel-exec with arguments: EXEC at the thunk (in data[]),
+	 * which loads them and jumps to pub.entry */
+	bool thunk;
+	uint64_t thunk_addr;
+	uint8_t thunk_bytes[CL_THUNK_MAX];
 };
 
 static struct boot_in *boot_in(struct cl_boot *bt)
@@ -322,6 +327,33 @@ static int plan_data(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	return rc;
 }
 
+/* FEL EXEC passes no arguments: place a thunk that loads them (thunk.c)
+ * in free RAM, like a blob; the release EXECs it. */
+static int place_thunk(struct cl_ctx *ctx, struct cl_boot *bt,
+		       struct busy *bz)
+{
+	const struct cl_image *img = bt->plan[0]->img;
+	struct boot_in *in = boot_in(bt);
+	size_t len;
+	int rc;
+
+	if (img->kind != CL_KIND_ELF)
+		return cl_seterr(ctx, CL_E_USAGE, "FEL EXEC passes no arguments"
+				 " and a raw image names no machine for a "
+				 "thunk to load them; drop --arg, or load an "
+				 "ELF image");
+	rc = cl_thunk_build(ctx, img->machine, img->elfclass, bt->entry,
+			    bt->arg, bt->argmask, in->thunk_bytes, &len);
+	if (!rc)
+		rc = place_data(ctx, bt, bz, "fel-exec thunk", in->thunk_bytes,
+				len, false, 0, 8);
+	if (!rc) {
+		in->thunk = true;
+		in->thunk_addr = bt->data[bt->ndata - 1].addr;
+	}
+	return rc;
+}
+
 /* The entry: image 0's, --entry ADDR or --entry @imageN; it must be in an
  * executable segment of some image. */
 static int pick_entry(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
@@ -401,6 +433,8 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		}
 	if (!rc)
 		rc = pick_entry(ctx, sp, bt, &st);
+	if (!rc && sp->board->release == CL_RELEASE_EXEC && bt->argmask)
+		rc = place_thunk(ctx, bt, &bz);
 	free(bz.r);
 	if (rc) {
 		cl_boot_free(bt);
@@ -413,6 +447,12 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 int cl_boot_load(struct cl_ctx *ctx, struct cl_boot *bt, struct cl_tp *tp,
 		 const struct cl_load_opts *opts, struct cl_load_result *res)
 {
+	const struct boot_in *in = boot_in(bt);
+
+	if (in->thunk) /* the thunk passes the arguments */
+		return cl_load_boot(ctx, bt->plan, bt->nimg, bt->data,
+				    bt->ndata, in->thunk_addr, bt->arg, 0, tp,
+				    opts, res);
 	return cl_load_boot(ctx, bt->plan, bt->nimg, bt->data, bt->ndata,
 			    bt->entry, bt->arg, bt->argmask, tp, opts, res);
 }

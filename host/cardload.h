@@ -20,7 +20,8 @@
  *              image and its command line go), reloc.c (relocations become
  *              patches), symbols.c (--set), ranges.c (windows, reserved and
  *              busy ranges); several images and data: boot.c
- *   params     params.c (the parameter block), dtb.c (device trees, libfdt)
+ *   params     params.c (the parameter block), dtb.c (device trees, libfdt),
+ *              thunk.c (argument registers for a FEL EXEC release)
  *   load       cl_load(), cl_boot_load(): load.c runs a boot; each image
  *              goes through load_image.c, one writer/checker loop over
  *              chunks from source.c, patched by patch.c, read back through

@@ -219,4 +219,15 @@ int cl_dtb_patch(struct cl_ctx *ctx, const char *name, const void *in,
 #define CL_DTB_HEAD 8
 bool cl_dtb_head(const uint8_t *head, uint32_t *size);
 
+/* thunk.c: a few instructions that load the argument registers and jump
+ * to entry, for a release that passes none (FEL EXEC); arguments whose
+ * argmask bit is clear are left as the ROM set them. Into out (at least
+ * CL_THUNK_MAX bytes), *len its size. Return: 0, or CL_E_USAGE for a
+ * machine without one (riscv64, aarch64 and arm have one). */
+#define CL_THUNK_MAX 80
+#define CL_THUNK_ARGS 4
+int cl_thunk_build(struct cl_ctx *ctx, int machine, int elfclass,
+		   uint64_t entry, const uint64_t *arg, uint32_t argmask,
+		   uint8_t *out, size_t *len);
+
 #endif /* CL_INTERNAL_H */

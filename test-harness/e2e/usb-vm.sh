@@ -76,22 +76,24 @@ fi
 
 # ---- the card: ROM running, spinning on the mailbox ----------------------
 
-if ! card_up 1; then
-	not_ok "card starts" "$(cat "$T/card.err")"
-	end_cards
-fi
-sh $CARD_SH run "$D"
-for i in $(seq 1 200); do
-	[ "$(mb_word "$RAM" $MB_READY)" = $CB_READY ] && break
-	sleep 0.05
-done
-is "card ROM posts READY and spins on the mailbox" \
-	"$(mb_word "$RAM" $MB_READY)" $CB_READY
-
-other=$(make_window) || {
-	not_ok "create the second device's file in /dev/shm"
-	end_cards
+# Two cards, each ROM spinning on its mailbox: card 1 behind gadget 0,
+# card 2 (its RAM the second device) behind gadget 1.
+start_card() { # N
+	if ! card_up "$1"; then
+		not_ok "card $1 starts" "$(cat "$T/card.err")"
+		end_cards
+	fi
+	sh $CARD_SH run "$D"
+	for i in $(seq 1 200); do
+		[ "$(mb_word "$RAM" $MB_READY)" = $CB_READY ] && break
+		sleep 0.05
+	done
+	is "card $1's ROM posts READY and spins on the mailbox" \
+		"$(mb_word "$RAM" $MB_READY)" $CB_READY
 }
+start_card 2
+D2=$D other=$RAM UART2=$UART
+start_card 1
 
 # what sunxi-fel writes into the card, passed in the initramfs
 mkdir -p "$T/data"
@@ -247,9 +249,30 @@ else
 		"$(cat "$T/bigexp.err")" "params '$params'"
 fi
 
-# cardload's FEL EXEC (release = fel-exec) staged hello's entry, GO last
-is "second device: FEL EXEC's entry in the mailbox" \
-	"$(mb_word "$other" $MB_ENTRY 8)" 0x0000000086000000
+# card 2 ran hello, released by cardload's FEL EXEC (release = fel-exec)
+# through the thunk that loaded the --arg values (a1 left as the ROM set
+# it: the platform DTB); then sunxi-fel's EXEC staged 0x80200000, GO last,
+# with nobody left to run it.
+u2() { tr -d '\r' <"$UART2" | grep -m1 -F -- "hello: $1" | sed 's/^.*hello: //'; }
+case $(u2 load=) in
+"load=0x86000000 "*) ok "card 2 UART: hello ran relocated to 0x86000000, by FEL EXEC" ;;
+*) not_ok "card 2 UART: hello ran relocated to 0x86000000, by FEL EXEC" \
+	"card 2 uart: $(head -c 1500 "$UART2" 2>/dev/null)" ;;
+esac
+is "card 2 UART: the thunk's argument registers (a0, a2 given; a1 the ROM's DTB)" \
+	"$(u2 a0=)" "a0=0x1234 a1=0x87e00000 a2=0x5678 a3=0x0"
+case $(u2 "digest ") in
+"digest ok "*) ok "card 2 UART: hello's digest check passed" ;;
+*) not_ok "card 2 UART: hello's digest check passed" "$(head -c 1500 "$UART2")" ;;
+esac
+is "card 2 UART: hello done" "$(u2 "done")" "done status=0x4f440000"
+if card_exits "$D2" 30; then
+	ok "card 2 QEMU powers off by itself"
+else
+	not_ok "card 2 QEMU powers off by itself" "$(head -c 1500 "$UART2")"
+fi
+is "second device: sunxi-fel EXEC's entry in the mailbox" \
+	"$(mb_word "$other" $MB_ENTRY 8)" 0x0000000080200000
 is "second device: EXEC's argmask is 0" "$(mb_word "$other" $MB_ARGMASK)" \
 	0x00000000
 is "second device: EXEC's staged word" "$(mb_word "$other" $MB_STAGED)" \
@@ -265,5 +288,4 @@ if [ -z "$procs" ]; then
 else
 	not_ok "no VM QEMU left" "processes: $procs"
 fi
-rm -f "$other"
 end_cards

@@ -2,17 +2,17 @@
 # usb-guest-cardload.sh - cardload's usb transport in the test VM (busybox
 # sh, sourced by usb-guest-tests.sh, whose helpers and TAP counters it uses)
 #
-# Gadget 0 serves the RISC-V card's RAM (its ROM spins on the mailbox),
-# gadget 1 a 128 MiB file with no CPU behind it. The card boots once (hello
-# powers it off), so every refusal and fault on it comes before the boot.
-# What the host checks after the VM (e2e/usb-vm.sh): the 40 MiB image on
-# the second device, the mailbox cardload's FEL EXEC staged there, the
-# card's UART and its mailbox.
+# Gadget 0 serves RISC-V card 1's RAM, gadget 1 card 2's (each ROM spins
+# on its mailbox). A card boots once (hello powers it off), so every
+# refusal and fault on card 1 comes before its boot (release = mailbox),
+# and card 2's boot (release = fel-exec) comes after the 40 MiB load into
+# its RAM. What the host checks after the VM (e2e/usb-vm.sh): the 40 MiB
+# image, both cards' UARTs and mailboxes.
 FB=qemu-virt-riscv64-fel	# boards/qemu-virt-riscv64-fel.board
 IVB=qemu-virt-riscv64-ivshmem	# the same RAM through PCI, to look behind USB
 HELLO=/payloads/hello-dyn.elf.gz
 BIG=/payloads/big-dyn.elf.gz
-EXEC_BASE=0x86000000		# hello on gadget 1 by FEL EXEC (host checks)
+EXEC_BASE=0x86000000		# hello on card 2 by FEL EXEC (host checks)
 export CARDLOAD_BOARDS=/boards
 
 cl() { run cardload "$@"; }
@@ -121,10 +121,12 @@ section_cardload() {
 	exits "boot -s 00:04.0 (a PCI slot, not a USB path)" 2
 	sed 's/^release = mailbox/release = fel-exec/' /boards/$FB.board \
 		>/tmp/fe.board
-	cl boot --board /tmp/fe.board -s "$DEV" --arg 0=1 "$HELLO"
-	exits "boot --arg on a release = fel-exec board" 2
-	says "--arg on fel-exec: says FEL EXEC passes no arguments" err \
-		"FEL EXEC.*no arguments"
+	dd if=/dev/zero of=/tmp/raw bs=4096 count=1 2>/dev/null
+	cl boot --board /tmp/fe.board -s "$DEV" --addr 0x80000000 --arg 0=1 \
+		/tmp/raw
+	exits "boot --arg of a raw image on a release = fel-exec board" 2
+	says "--arg on fel-exec, raw image: FEL EXEC passes no arguments" err \
+		"FEL EXEC passes no arguments"
 	cl boot --board $FB -s "$DEV" -O usb.chunk=16M "$HELLO"
 	exits "boot -O usb.chunk=16M (beyond 8M)" 2
 	same "refusals left the card's load area as it was (read through PCI)" \
@@ -240,15 +242,18 @@ section_cardload_big() {
 
 # ---- release = fel-exec ----------------------------------------------------
 
+# Card 2's ROM spins behind gadget 1: FEL EXEC (felmon stages it in that
+# ROM's mailbox) of a thunk that loads a0 and a2 and jumps to hello; the
+# host checks card 2's UART.
 section_cardload_exec() {
 	need_dev 1 || return 1
-	# the second device's ROM words: READY posted, GO withdrawn (the
-	# mailbox is reserved on the board: --force)
-	printf 'REDY\000\000\000\000' >/tmp/rg
-	cl write --board $FB -s "$DEV" --force --no-hold 0x87c00008 /tmp/rg
-	exits "READY posted and GO withdrawn on gadget 1 (cardload write)" 0
-	cl boot --board /tmp/fe.board -s "$DEV" --base $EXEC_BASE "$HELLO"
-	exits "boot with release = fel-exec on gadget 1 (FEL EXEC)" 0
+	cl boot --dry-run --board /tmp/fe.board --base $EXEC_BASE \
+		--arg 0=0x1234 --arg 2=0x5678 "$HELLO"
+	says "fel-exec --dry-run: a thunk placed to load the arguments" out \
+		"^data +fel-exec thunk \[0x87"
+	cl boot --board /tmp/fe.board -s "$DEV" --base $EXEC_BASE \
+		--arg 0=0x1234 --arg 2=0x5678 "$HELLO"
+	exits "boot with release = fel-exec and --arg on gadget 1 (FEL EXEC)" 0
 	says "fel-exec: released at the entry $EXEC_BASE" out \
 		"^released +entry $EXEC_BASE"
 }

@@ -8,7 +8,7 @@
 # felmon (test-harness/fel/) serving an ivshmem BAR (vm/usb-gadget.sh):
 #   gadget 0  on dummy_udc.0, memory CL_card's BAR2: the RISC-V card's RAM,
 #             its ROM spinning on the mailbox
-#   gadget 1  on dummy_udc.1, memory CL_other's BAR2: 128 MiB, no CPU
+#   gadget 1  on dummy_udc.1, memory CL_other's BAR2: RISC-V card 2's RAM
 # Slots come from the kernel command line (cardload.KEY=VALUE -> $CL_KEY):
 #   CL_card, CL_other   the two ivshmem devices (lspci style)
 #   CL_verbose          (any value) every command run as diagnostic lines,
@@ -322,9 +322,10 @@ section_two() {
 	version_works 1 "sunxi-fel version on gadget 1"
 }
 
-# EXEC on gadget 1, whose memory has no CPU: a ROM that is not waiting is
-# refused; with the ROM's READY word put in (by sunxi-fel write), EXEC
-# stages the address and writes GO, which the host checks afterwards.
+# EXEC on gadget 1, after card 2 ran hello (cardload_exec) and powered
+# off: its ROM is not waiting (GO is set), so EXEC is refused; with READY
+# put in and GO withdrawn (by sunxi-fel write), EXEC stages the address
+# and writes GO, which the host checks afterwards (nothing runs it).
 section_exec() {
 	need_dev 1 || return 1
 	fel 1 exe 0x80200000
@@ -336,9 +337,10 @@ section_exec() {
 	fi
 	# the refusal halted the IN endpoint: a reset clears it
 	gadget unbind 1 && gadget bind 1
-	printf 'REDY' >/tmp/ready
+	# (card 2 ran hello already: GO is set; withdraw it, post READY)
+	printf 'REDY\000\000\000\000' >/tmp/ready
 	fel 1 write 0x87c00008 /tmp/ready
-	exits "sunxi-fel write of the READY word to gadget 1's mailbox" 0
+	exits "sunxi-fel write of the READY word and GO withdrawn, gadget 1" 0
 	fel 1 exe 0x80200000
 	exits "sunxi-fel exe 0x80200000 on gadget 1 (READY posted)" 0
 	fel 1 read 0x87c00000 96 /tmp/mb
@@ -420,8 +422,8 @@ section two
 section cardload_two
 section timing
 section cardload_big
-section exec
 section cardload_exec
+section exec
 section cardload_faults
 section cardload_boot
 
