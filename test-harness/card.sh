@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# card.sh - start and stop a simulated card: QEMU riscv64 virt, RAM in /dev/shm
+# card.sh - start and stop a simulated card: QEMU riscv64 virt or x86 pc, RAM in /dev/shm
 #
 #   card.sh start DIR [NAME]       start a card held before its first
 #                                  instruction (-S); write DIR/env
@@ -24,6 +24,13 @@
 #
 # The ROM (a 32 MiB pflash image) is $CARDLOAD_ROM, else build/card-bsp/
 # rom.bin of this repository; QEMU is $QEMU, else qemu-system-riscv64.
+#
+# CARD_MACHINE=x86_64 starts the x86 card instead (boards/qemu-pc-x86_64
+# .board): qemu-system-x86_64 ($QEMU_X86) -M pc, 256 MiB of RAM, TCG, the
+# 64 KiB card-bsp ROM as its BIOS ($CARDLOAD_ROM_X86, else build/card-bsp/
+# rom-x86.bin), COM1 in DIR/uart.log, and isa-debug-exit at port 0xf4: a
+# guest writing V there makes QEMU exit with status (V << 1) | 1 (so 1 for
+# V = 0). The default, CARD_MACHINE=riscv64, is the RISC-V card above.
 # Start-up is bounded by $CARD_START_TIMEOUT seconds (default 10).
 #
 # Callers make sure nothing outlives them:
@@ -35,11 +42,28 @@
 # including QMP system_reset, which cardload's mem.qmp uses to hold the CPU.
 set -u
 
-QEMU=${QEMU:-qemu-system-riscv64}
 here=$(cd "$(dirname "$0")" && pwd)
-ROM=${CARDLOAD_ROM:-$here/../build/card-bsp/rom.bin}
-RAM_SIZE=128M
-ROM_SIZE=33554432
+case ${CARD_MACHINE:-riscv64} in
+riscv64)
+	QEMU=${QEMU:-qemu-system-riscv64}
+	ROM=${CARDLOAD_ROM:-$here/../build/card-bsp/rom.bin}
+	RAM_SIZE=128M
+	ROM_SIZE=33554432
+	ROM_WHAT="32 MiB (pflash size of -M virt)"
+	;;
+x86_64)
+	QEMU=${QEMU_X86:-qemu-system-x86_64}
+	ROM=${CARDLOAD_ROM_X86:-$here/../build/card-bsp/rom-x86.bin}
+	RAM_SIZE=256M
+	ROM_SIZE=65536
+	ROM_WHAT="64 KiB (card-bsp/rom-x86)"
+	;;
+*)
+	echo "card.sh: unknown CARD_MACHINE '$CARD_MACHINE'" \
+		"(riscv64 or x86_64)" >&2
+	exit 1
+	;;
+esac
 
 die() {
 	echo "card.sh: $*" >&2
@@ -117,7 +141,7 @@ do_start() { # DIR [NAME]
 	command -v "$QEMU" >/dev/null 2>&1 || die "'$QEMU' not found"
 	[ -r "$ROM" ] || die "no ROM image '$ROM' (set CARDLOAD_ROM)"
 	[ "$(stat -L -c %s "$ROM")" = $ROM_SIZE ] ||
-		die "ROM image '$ROM' is not 32 MiB (pflash size of -M virt)"
+		die "ROM image '$ROM' is not $ROM_WHAT"
 
 	ram=/dev/shm/cardload-$name-$$
 	qmp=$dir/qmp.sock
@@ -129,14 +153,27 @@ do_start() { # DIR [NAME]
 	: >"$uart"
 	truncate -s $RAM_SIZE "$ram" || { do_stop "$dir"; die "cannot create '$ram'"; }
 
-	"$QEMU" -M virt -m $RAM_SIZE -smp 1 -bios none \
-		-object memory-backend-file,id=ram,size=$RAM_SIZE,mem-path="$ram",share=on \
-		-machine memory-backend=ram \
-		-drive if=pflash,unit=0,format=raw,file="$ROM",readonly=on \
-		-nographic -serial file:"$uart" -monitor none \
-		-qmp unix:"$qmp",server=on,wait=off \
-		-S -pidfile "$dir/qemu.pid" \
-		</dev/null >"$dir/qemu.log" 2>&1 &
+	if [ "${CARD_MACHINE:-riscv64}" = x86_64 ]; then
+		# -nodefaults: no VGA, NIC or option ROMs; only COM1 and the
+		# exit port. TCG only.
+		"$QEMU" -M pc,accel=tcg -m $RAM_SIZE -smp 1 -bios "$ROM" \
+			-object memory-backend-file,id=ram,size=$RAM_SIZE,mem-path="$ram",share=on \
+			-machine memory-backend=ram -nodefaults -display none \
+			-serial file:"$uart" -monitor none \
+			-device isa-debug-exit,iobase=0xf4,iosize=4 \
+			-qmp unix:"$qmp",server=on,wait=off \
+			-S -pidfile "$dir/qemu.pid" \
+			</dev/null >"$dir/qemu.log" 2>&1 &
+	else
+		"$QEMU" -M virt -m $RAM_SIZE -smp 1 -bios none \
+			-object memory-backend-file,id=ram,size=$RAM_SIZE,mem-path="$ram",share=on \
+			-machine memory-backend=ram \
+			-drive if=pflash,unit=0,format=raw,file="$ROM",readonly=on \
+			-nographic -serial file:"$uart" -monitor none \
+			-qmp unix:"$qmp",server=on,wait=off \
+			-S -pidfile "$dir/qemu.pid" \
+			</dev/null >"$dir/qemu.log" 2>&1 &
+	fi
 	pid=$!
 	write_env "$dir" "$ram" "$qmp" "$uart" "$pid"
 
