@@ -79,7 +79,22 @@ else
 	not_ok "x86 card starts" "$(cat "$T/card.err")"
 fi
 
-# b. an image over the mailbox is refused before any write.
+# b. the other three argument registers; %ebx keeps its default (hart id 0).
+if card_up 1; then
+	run_cl boot --board $X86_BOARD -O mem.path="$RAM" -O mem.qmp="$QMP" \
+		--wait=30 --arg 1=0xaaaa5555 --arg 2=0x77 --arg 3=0xdeadbeef \
+		"$HELLO"
+	is "args 1..3: cardload boot --wait exits 0" "$RC" 0
+	card_exits "$D" 30 || diag "QEMU still runs: $(card_diag)"
+	line=$(tr -d '\r' <"$UART" | grep -m1 '^hello-x86: entry=')
+	is "args 1..3: arg1 -> %esi, arg2 -> %edi, arg3 -> %ebp" "$line" \
+		"hello-x86: entry=0x01000000 ebx=0x00000000 esi=0xaaaa5555 edi=0x00000077 ebp=0xdeadbeef"
+	sh $CARD_SH stop "$D"
+else
+	not_ok "x86 card starts" "$(cat "$T/card.err")"
+fi
+
+# c. an image over the mailbox is refused before any write.
 head -c 256 /dev/urandom >"$T/blob.bin"
 if card_up 1; then
 	before=$(sha "$RAM")
