@@ -1,24 +1,26 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* rom.S - boot ROM of the QEMU x86 card (-M pc): 32-bit mode, announce, spin, jump
+/* rom.S - boot ROM of the QEMU pc x86 card: 32-bit mode, announce, spin, jump
  *
  * Machine: QEMU `-M pc` (i440FX), loaded with `-bios rom-x86.bin`. pc rather
- * than q35 or microvm because its RAM below 4 GiB is one flat range from
- * address 0 when -m is small (RAM file offset = physical address, measured
- * in ../shared/RIG-NOTES.md), it needs no firmware tables to boot Linux with
- * acpi=off, and it has the ISA devices the tests use (16550 at 0x3f8,
- * isa-debug-exit). q35 would do too; microvm has no ISA debug-exit by
- * default and maps its firmware differently.
+ * than q35 or microvm: with -m 256M its RAM is one flat range from address
+ * 0 (RAM file offset = physical address, measured in ../shared/RIG-NOTES.md
+ * with -M pc), Linux boots on it with acpi=off and no firmware tables, and
+ * it has the ISA devices the tests use (16550 at 0x3f8, isa-debug-exit).
+ * q35 would serve as well (same reset vector, same RAM layout at this
+ * size) but was not measured; microvm lays out its firmware and devices
+ * differently and would need a board of its own.
  *
- * This 64 KiB image (laid out by .org below, no linker script) is mapped at 0xffff0000..0xffffffff (and its last
- * 64 KiB again at 0xf0000). The CPU starts in real mode at 0xfffffff0 with
- * CS base 0xffff0000, so every ROM address below is reachable as
- * CS:(address - 0xffff0000) until protected mode is on.
+ * This 64 KiB image (laid out by .org below, no linker script) is mapped
+ * at 0xffff0000..0xffffffff (and again at 0xf0000). The CPU starts in
+ * real mode at 0xfffffff0 with CS base 0xffff0000, so every ROM address
+ * below is reachable as CS:(address - 0xffff0000) until protected mode is
+ * on.
  *
  * Only the bootstrap processor runs this code (an application processor
  * waits for a startup IPI, which nothing here sends). It
  *   1. turns interrupts off, enables A20 (port 0x92), loads the GDT below
  *      and enters 32-bit protected mode: flat 4 GiB code (selector 0x08)
- *      and data (0x10) segments, paging off, CR0 = PE (cache bits clear);
+ *      and data (0x10) segments, paging off, CR0 = PE|ET (cache bits clear);
  *   2. fills the ROM's half of the mailbox (struct cardboot_mailbox in
  *      cardboot.h): magic, version, hartid = 0, platform_dtb = 0, then
  *      READY;
@@ -67,8 +69,8 @@ rom_start:
 	cld
 
 	/* A20 on through the "fast A20" port (bit 1), never touching bit 0
-	 * (which resets the machine). QEMU starts with A20 on; a real
-	 * chipset may not. */
+	 * (which resets the machine): with A20 off, odd megabytes would
+	 * alias even ones. */
 	inb	$0x92, %al
 	orb	$0x02, %al
 	andb	$0xfe, %al
