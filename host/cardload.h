@@ -8,7 +8,8 @@
  *              board_ram.c
  *   image      cl_image_open(): image.c sniffs and decompresses under the
  *              caps (caps.c; decompress_gzip.c, decompress_zstd.c,
- *              decompress_xz.c; shed.c), or
+ *              decompress_xz.c; shed.c; bzimage.c finds an x86
+ *              bzImage's compressed ELF), or
  *              for --low-memory keeps only the metadata of a stream
  *              (image_stream.c, stream.c, elf_need.c); meanwhile warm.c
  *              has the transport allocate the card pages the segments
@@ -219,6 +220,11 @@ struct cl_image {
 	unsigned nnotes;           /* notes of any owner, for the record */
 	struct cl_dyninfo dyn;
 	bool streamed;             /* low-memory: data holds only metadata */
+	/* x86 bzImage: data is its payload, decompressed (compression) */
+	bool bzimage;
+	uint16_t boot_version;     /* boot protocol, 0x020f is 2.15 */
+	uint64_t payload_offset;   /* compressed stream in the file */
+	uint64_t payload_size;
 };
 
 int cl_image_open(struct cl_ctx *ctx, const char *path,

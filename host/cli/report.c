@@ -44,6 +44,12 @@ void report_image(const struct cl_image *img, FILE *f)
 		img->endian == ELFDATA2MSB ? "MSB" : "LSB",
 		cl_machine_name(img->machine, img->elfclass), type_name(img),
 		img->entry);
+	if (img->bzimage)
+		fprintf(f, "bzImage   boot protocol %u.%02u, %s payload of %"
+			PRIu64 " bytes at 0x%" PRIx64 " -> %" PRIu64 " bytes\n",
+			img->boot_version >> 8, img->boot_version & 0xff,
+			img->compression, img->payload_size,
+			img->payload_offset, img->size);
 	if (img->has_abi)
 		fprintf(f, "note      abi %u\n", img->abi);
 	if (img->has_params)
@@ -153,6 +159,19 @@ void json_image(struct json *j, const struct cl_image *img)
 	json_u64(j, "file_size", img->file_size);
 	json_u64(j, "size", img->size);
 	json_str(j, "type", type_name(img));
+	if (img->bzimage) {
+		char v[8];
+
+		snprintf(v, sizeof(v), "%u.%02u", img->boot_version >> 8,
+			 img->boot_version & 0xff);
+		json_obj(j, "bzimage");
+		json_str(j, "boot_protocol", v);
+		json_str(j, "compression", img->compression);
+		json_hex(j, "payload_offset", img->payload_offset);
+		json_u64(j, "payload_size", img->payload_size);
+		json_u64(j, "size", img->size);
+		json_end_obj(j);
+	}
 	if (img->kind == CL_KIND_ELF) {
 		json_u64(j, "class", img->elfclass == ELFCLASS64 ? 64 : 32);
 		json_str(j, "endian", img->endian == ELFDATA2MSB ? "big" :
