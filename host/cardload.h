@@ -15,7 +15,7 @@
  *              has the transport allocate the card pages the segments
  *              will land on (nothing written)
  *   elf        elf.c (libelf): segments, the dynamic section; notes.c:
- *              cardboot.h's notes
+ *              cardboot.h's notes, xennote.c: Xen's (PHYS32_ENTRY)
  *   plan       cl_plan_make(), PURE: image + board + options -> a checked
  *              plan: plan.c (segments, entry), plan_place.c (where the
  *              image and its command line go), reloc.c (relocations become
@@ -192,6 +192,18 @@ struct cl_dyninfo {         /* what PT_DYNAMIC says about relocations */
 	uint64_t jmprel, pltrelsz, pltrel;
 };
 
+/* One ELF note named "Xen" (Xen's public elfnote.h), for the record. */
+#define CL_MAX_XEN_NOTES 32
+struct cl_xen_note {
+	uint32_t type;             /* XEN_ELFNOTE_*: cl_xen_note_name() */
+	uint32_t size;             /* descriptor bytes */
+	bool numeric;              /* size 1, 2, 4 or 8: value holds it */
+	uint64_t value;
+	char text[64];             /* a printable string that fits, else "" */
+};
+/* "PHYS32_ENTRY" for XEN_ELFNOTE_PHYS32_ENTRY (18), NULL if unknown. */
+const char *cl_xen_note_name(uint32_t type);
+
 struct cl_image {
 	char path[256];
 	const char *compression;   /* "none", "gzip", ... */
@@ -218,6 +230,11 @@ struct cl_image {
 	char need_board[48];       /* CARDBOOT_NOTE_BOARD, "" if none */
 	char need_machine[48];     /* CARDBOOT_NOTE_MACHINE, "" if none */
 	unsigned nnotes;           /* notes of any owner, for the record */
+	/* Xen notes: the first CL_MAX_XEN_NOTES of nxen; the PVH entry */
+	unsigned nxen;
+	struct cl_xen_note xen[CL_MAX_XEN_NOTES];
+	bool has_phys32_entry;     /* XEN_ELFNOTE_PHYS32_ENTRY */
+	uint32_t phys32_entry;
 	struct cl_dyninfo dyn;
 	bool streamed;             /* low-memory: data holds only metadata */
 	/* x86 bzImage: data is its payload, decompressed (compression) */

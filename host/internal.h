@@ -85,6 +85,12 @@ void cl_elf_release(struct cl_image *img);
 /* elf.c's MAX_ALIGN: larger p_align (and PLACEMENT align) values are
  * refused. */
 #define CL_MAX_ALIGN (1ull << 30)
+/* xennote.c: record a note named "Xen" of type with desc[0, size).
+ * Return: 0, or CL_E_ELF for a malformed, repeated or 64-bit
+ * PHYS32_ENTRY (the note is not recorded then). */
+int cl_xen_note(struct cl_ctx *ctx, struct cl_image *img, uint32_t type,
+		const uint8_t *desc, uint32_t size);
+
 /* notes.c: walk PT_NOTE header idx (ph) with libelf's bounded iterator,
  * every header checked to fit, and take cardboot.h's notes into img. */
 struct Elf;

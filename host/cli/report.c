@@ -24,6 +24,58 @@ static void flags_str(uint32_t f, char out[4])
 	out[3] = 0;
 }
 
+/* "xen       PHYS32_ENTRY (18) 0x1000850" for each Xen note */
+static void report_xen(const struct cl_image *img, FILE *f)
+{
+	unsigned i, n = img->nxen < CL_MAX_XEN_NOTES ? img->nxen :
+						       CL_MAX_XEN_NOTES;
+
+	for (i = 0; i < n; i++) {
+		const struct cl_xen_note *x = &img->xen[i];
+		const char *name = cl_xen_note_name(x->type);
+
+		fprintf(f, "xen       %s (%" PRIu32 ")", name ? name : "?",
+			x->type);
+		if (x->text[0])
+			fprintf(f, " \"%s\"\n", cli_safe(x->text));
+		else if (x->numeric)
+			fprintf(f, " 0x%" PRIx64 "\n", x->value);
+		else
+			fprintf(f, ", %" PRIu32 " bytes\n", x->size);
+	}
+	if (img->nxen > n)
+		fprintf(f, "xen       (%u more notes not kept)\n", img->nxen - n);
+}
+
+static void json_xen(struct json *j, const struct cl_image *img)
+{
+	unsigned i, n = img->nxen < CL_MAX_XEN_NOTES ? img->nxen :
+						       CL_MAX_XEN_NOTES;
+
+	json_obj(j, "xen");
+	json_u64(j, "count", img->nxen);
+	if (img->has_phys32_entry)
+		json_hex(j, "phys32_entry", img->phys32_entry);
+	json_arr(j, "list");
+	for (i = 0; i < n; i++) {
+		const struct cl_xen_note *x = &img->xen[i];
+		const char *name = cl_xen_note_name(x->type);
+
+		json_obj(j, NULL);
+		json_u64(j, "type", x->type);
+		if (name)
+			json_str(j, "name", name);
+		json_u64(j, "size", x->size);
+		if (x->text[0])
+			json_str(j, "text", x->text);
+		else if (x->numeric)
+			json_hex(j, "value", x->value);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_end_obj(j);
+}
+
 void report_image(const struct cl_image *img, FILE *f)
 {
 	unsigned i;
@@ -63,6 +115,7 @@ void report_image(const struct cl_image *img, FILE *f)
 		fprintf(f, "note      board %s\n", img->need_board);
 	if (img->need_machine[0])
 		fprintf(f, "note      machine %s\n", img->need_machine);
+	report_xen(img, f);
 	fprintf(f, "  phdr  %-18s %-18s %-10s %-10s %-8s flags\n", "vaddr",
 		"paddr", "filesz", "memsz", "align");
 	for (i = 0; i < img->nseg; i++) {
@@ -196,6 +249,8 @@ void json_image(struct json *j, const struct cl_image *img)
 			json_str(j, "board", img->need_board);
 		if (img->need_machine[0])
 			json_str(j, "machine", img->need_machine);
+		if (img->nxen)
+			json_xen(j, img);
 		json_end_obj(j);
 		json_arr(j, "segments");
 		for (i = 0; i < img->nseg; i++) {
