@@ -22,7 +22,8 @@
  *              patches), symbols.c (--set), ranges.c (windows, reserved and
  *              busy ranges); several images and data: boot.c
  *   params     params.c (the parameter block), dtb.c (device trees, libfdt),
- *              thunk.c (argument registers for a FEL EXEC release)
+ *              thunk.c (argument registers for a FEL EXEC release),
+ *              pvh.c (struct hvm_start_info for an x86 PVH entry)
  *   load       cl_load(), cl_boot_load(): load.c runs a boot; each image
  *              goes through load_image.c, one writer/checker loop over
  *              chunks from source.c, patched by patch.c, read back through
