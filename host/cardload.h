@@ -273,6 +273,8 @@ struct cl_plan_opts {
 	const char *cmdline;     /* for the parameter block, or NULL */
 	const struct cl_range *busy; /* taken by other images of the boot */
 	unsigned nbusy;
+	bool not_first;          /* a boot's later image: boot-abi = pvh is
+				  * the first image's alone */
 };
 
 #define CL_CMDLINE_MAX 65536     /* bytes, including the NUL */
@@ -331,6 +333,10 @@ struct cl_plan {
 	const char *cmdline;
 	unsigned nset;
 	struct cl_setsym set[CL_MAX_SETS];
+	/* board boot-abi = pvh: start_info, module slot and memory map
+	 * (pvh.h) in free RAM; arg[0] (%ebx) = pvh_addr */
+	bool has_pvh;
+	uint64_t pvh_addr, pvh_size;
 	/* filled in by a multi-image boot for the parameter block */
 	uint64_t initrd_addr, initrd_size, dtb_addr, dtb_size;
 	/* mailbox staging */

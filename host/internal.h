@@ -192,6 +192,11 @@ int cl_plan_place(struct cl_ctx *ctx, struct cl_plan *p,
 /* plan_place.c: place the command line of p in free RAM, clear of p's
  * span and of busy (a boot passes every image's span). 0 when cmdline is
  * NULL. */
+/* board boot-abi = pvh: place the start_info block (pvh.h) in free RAM
+ * below 4 GiB, clear of the span, busy and the command line; sets
+ * has_pvh, pvh_addr, pvh_size. */
+int cl_plan_pvh(struct cl_ctx *ctx, struct cl_plan *p,
+		const struct cl_range *busy, unsigned nbusy);
 int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 		    const struct cl_range *busy, unsigned nbusy);
 

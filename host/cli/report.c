@@ -160,6 +160,10 @@ void report_plan(const struct cl_plan *p, FILE *f)
 	if (p->has_cmdline)
 		fprintf(f, "cmdline   0x%" PRIx64 " (%" PRIu64 " bytes)\n",
 			p->cmdline_addr, p->cmdline_size);
+	if (p->has_pvh)
+		fprintf(f, "pvh       start_info at 0x%" PRIx64 " (%" PRIu64
+			" bytes), entry 0x%" PRIx64 "\n", p->pvh_addr,
+			p->pvh_size, p->entry);
 	fprintf(f, "entry     0x%" PRIx64 "\n", p->entry);
 	for (i = 0; i < 4; i++)
 		if (p->argmask >> i & 1)
@@ -315,6 +319,13 @@ void json_plan(struct json *j, const struct cl_plan *p)
 	if (p->has_cmdline) {
 		json_hex(j, "cmdline", p->cmdline_addr);
 		json_u64(j, "cmdline_size", p->cmdline_size);
+	}
+	if (p->has_pvh) {
+		json_obj(j, "pvh");
+		json_hex(j, "start_info", p->pvh_addr);
+		json_u64(j, "size", p->pvh_size);
+		json_hex(j, "entry", p->entry);
+		json_end_obj(j);
 	}
 	json_u64(j, "relocations", p->npatch);
 	json_str(j, "relocation_tables", p->reloc_kind);
