@@ -194,6 +194,16 @@ static int key_data_place(struct parser *p, char *val)
 	return 0;
 }
 
+/* boot-abi = cardboot (the default: cardboot.h's parameter block) or pvh
+ * (an x86 kernel's Xen PHYS32_ENTRY with struct hvm_start_info) */
+static int key_boot_abi(struct parser *p, char *val)
+{
+	if (strcmp(val, "cardboot") && strcmp(val, "pvh"))
+		return perr(p, "bad boot-abi '%s' (want cardboot or pvh)", val);
+	p->b->boot_pvh = !strcmp(val, "pvh");
+	return 0;
+}
+
 static int key_data_align(struct parser *p, char *val)
 {
 	uint64_t a;
@@ -278,6 +288,7 @@ const struct board_key cl_board_keys[] = {
 	{ "write-combine", K_WRITE_COMBINE, key_write_combine },
 	{ "data-place", K_DATA_PLACE, key_data_place },
 	{ "data-align", K_DATA_ALIGN, key_data_align },
+	{ "boot-abi", K_BOOT_ABI, key_boot_abi },
 	{ "dtb-memory", K_DTB_MEMORY, key_dtb_memory },
 	{ "platform-dtb", K_PLATFORM_DTB, key_platform_dtb },
 	{ "hold-step", -1, key_hold_step },

@@ -253,6 +253,7 @@ static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 		if (!i)
 			cmdline = po.cmdline;
 		po.cmdline = NULL;
+		po.not_first = i > 0;
 		po.has_entry = false; /* checked below against all images */
 		po.busy = bz->r;
 		po.nbusy = bz->n;
@@ -261,6 +262,10 @@ static int plan_images(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 			rc = busy_add(ctx, bz, bt->plan[i]->base,
 				      bt->plan[i]->span, "the span of image ",
 				      base_name(sp->image[i].path));
+		if (!rc && bt->plan[i]->has_pvh)
+			rc = busy_add(ctx, bz, bt->plan[i]->pvh_addr,
+				      bt->plan[i]->pvh_size, "",
+				      "the PVH start_info");
 		if (rc)
 			return rc;
 	}
@@ -431,6 +436,11 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 					     &bt->arg[i]);
 			bt->argmask |= 1u << i;
 		}
+	/* PVH: %ebx holds start_info's address, unless an argument is given */
+	if (!rc && bt->plan[0]->has_pvh && !(bt->argmask & 1)) {
+		bt->arg[0] = bt->plan[0]->pvh_addr;
+		bt->argmask |= 1;
+	}
 	if (!rc)
 		rc = pick_entry(ctx, sp, bt, &st);
 	if (!rc && sp->board->release == CL_RELEASE_EXEC && bt->argmask)

@@ -8,20 +8,22 @@
  *              board_ram.c
  *   image      cl_image_open(): image.c sniffs and decompresses under the
  *              caps (caps.c; decompress_gzip.c, decompress_zstd.c,
- *              decompress_xz.c; shed.c), or
+ *              decompress_xz.c; shed.c; bzimage.c finds an x86
+ *              bzImage's compressed ELF), or
  *              for --low-memory keeps only the metadata of a stream
  *              (image_stream.c, stream.c, elf_need.c); meanwhile warm.c
  *              has the transport allocate the card pages the segments
  *              will land on (nothing written)
  *   elf        elf.c (libelf): segments, the dynamic section; notes.c:
- *              cardboot.h's notes
+ *              cardboot.h's notes, xennote.c: Xen's (PHYS32_ENTRY)
  *   plan       cl_plan_make(), PURE: image + board + options -> a checked
  *              plan: plan.c (segments, entry), plan_place.c (where the
  *              image and its command line go), reloc.c (relocations become
  *              patches), symbols.c (--set), ranges.c (windows, reserved and
  *              busy ranges); several images and data: boot.c
  *   params     params.c (the parameter block), dtb.c (device trees, libfdt),
- *              thunk.c (argument registers for a FEL EXEC release)
+ *              thunk.c (argument registers for a FEL EXEC release),
+ *              pvh.c (struct hvm_start_info for an x86 PVH entry)
  *   load       cl_load(), cl_boot_load(): load.c runs a boot; each image
  *              goes through load_image.c, one writer/checker loop over
  *              chunks from source.c, patched by patch.c, read back through
@@ -191,6 +193,18 @@ struct cl_dyninfo {         /* what PT_DYNAMIC says about relocations */
 	uint64_t jmprel, pltrelsz, pltrel;
 };
 
+/* One ELF note named "Xen" (Xen's public elfnote.h), for the record. */
+#define CL_MAX_XEN_NOTES 32
+struct cl_xen_note {
+	uint32_t type;             /* XEN_ELFNOTE_*: cl_xen_note_name() */
+	uint32_t size;             /* descriptor bytes */
+	bool numeric;              /* size 1, 2, 4 or 8: value holds it */
+	uint64_t value;
+	char text[64];             /* a printable string that fits, else "" */
+};
+/* "PHYS32_ENTRY" for XEN_ELFNOTE_PHYS32_ENTRY (18), NULL if unknown. */
+const char *cl_xen_note_name(uint32_t type);
+
 struct cl_image {
 	char path[256];
 	const char *compression;   /* "none", "gzip", ... */
@@ -217,8 +231,18 @@ struct cl_image {
 	char need_board[48];       /* CARDBOOT_NOTE_BOARD, "" if none */
 	char need_machine[48];     /* CARDBOOT_NOTE_MACHINE, "" if none */
 	unsigned nnotes;           /* notes of any owner, for the record */
+	/* Xen notes: the first CL_MAX_XEN_NOTES of nxen; the PVH entry */
+	unsigned nxen;
+	struct cl_xen_note xen[CL_MAX_XEN_NOTES];
+	bool has_phys32_entry;     /* XEN_ELFNOTE_PHYS32_ENTRY */
+	uint32_t phys32_entry;
 	struct cl_dyninfo dyn;
 	bool streamed;             /* low-memory: data holds only metadata */
+	/* x86 bzImage: data is its payload, decompressed (compression) */
+	bool bzimage;
+	uint16_t boot_version;     /* boot protocol, 0x020f is 2.15 */
+	uint64_t payload_offset;   /* compressed stream in the file */
+	uint64_t payload_size;
 };
 
 int cl_image_open(struct cl_ctx *ctx, const char *path,
@@ -249,6 +273,8 @@ struct cl_plan_opts {
 	const char *cmdline;     /* for the parameter block, or NULL */
 	const struct cl_range *busy; /* taken by other images of the boot */
 	unsigned nbusy;
+	bool not_first;          /* a boot's later image: boot-abi = pvh is
+				  * the first image's alone */
 };
 
 #define CL_CMDLINE_MAX 65536     /* bytes, including the NUL */
@@ -307,6 +333,10 @@ struct cl_plan {
 	const char *cmdline;
 	unsigned nset;
 	struct cl_setsym set[CL_MAX_SETS];
+	/* board boot-abi = pvh: start_info, module slot and memory map
+	 * (pvh.h) in free RAM; arg[0] (%ebx) = pvh_addr */
+	bool has_pvh;
+	uint64_t pvh_addr, pvh_size;
 	/* filled in by a multi-image boot for the parameter block */
 	uint64_t initrd_addr, initrd_size, dtb_addr, dtb_size;
 	/* mailbox staging */

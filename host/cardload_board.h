@@ -90,6 +90,8 @@ struct cl_board {
 	bool data_low;              /* lowest free address, else highest */
 	uint64_t data_align;        /* default 4 KiB */
 	bool dtb_memory;            /* rewrite the DTB's memory node */
+	bool boot_pvh;              /* boot-abi = pvh: x86 PVH entry, %ebx =
+				     * struct hvm_start_info (pvh.h) */
 	uint64_t platform_dtb;      /* where the card's DTB is before the ROM
 				     * announces it (0: unknown) */
 	unsigned nwin;

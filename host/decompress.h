@@ -76,4 +76,29 @@ extern const struct cl_decomp cl_decomp_zstd;
 /* decompress_xz.c: .xz streams through liblzma. */
 extern const struct cl_decomp cl_decomp_xz;
 
+/* bzimage.c: an x86 bzImage's setup header and compressed payload */
+struct cl_bzimage {
+	uint16_t version;          /* boot protocol, 0x020f is 2.15 */
+	unsigned setup_sects;      /* 0 in the header already made 4 */
+	uint64_t pm_offset;        /* protected-mode code: (setup_sects+1)*512 */
+	uint32_t payload_offset;   /* the header's, from pm_offset */
+	uint32_t payload_length;   /* the header's */
+	const struct cl_decomp *fmt; /* the payload's compression */
+	uint64_t stream_offset;    /* the compressed stream in the file */
+	uint64_t stream_size;      /* without the appended size word */
+	uint64_t size_hint;        /* what that word says (untrusted) */
+};
+
+/* "HdrS" at 0x202: data is a bzImage (cl_bzimage_parse checks the rest). */
+bool cl_bzimage_sniff(const uint8_t *data, size_t len);
+/*
+ * Read and check a bzImage's setup header and find its payload's stream
+ * and compression in data[0, len) (pure).
+ * Return: 0, or CL_E_FORMAT with a message naming the field or method
+ * (protocol older than 2.08, payload_offset or payload_length outside the
+ * file, a compression cardload does not decode); *bz is then partial.
+ */
+int cl_bzimage_parse(struct cl_ctx *ctx, const char *name,
+		     const uint8_t *data, size_t len, struct cl_bzimage *bz);
+
 #endif /* CL_DECOMPRESS_H */

@@ -161,7 +161,8 @@ static int map_copy(struct cl_ctx *ctx, struct cl_image *img,
  */
 static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 		      const char *name, const struct cl_decomp *d,
-		      uint64_t hint, const struct cl_image_opts *opts)
+		      const uint8_t *src, size_t src_len, uint64_t hint,
+		      const struct cl_image_opts *opts)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	struct cl_image_in *in = img_in(img);
@@ -185,16 +186,17 @@ static int decompress(struct cl_ctx *ctx, struct cl_image *img,
 				 "decompress '%s': %s; use --max-size", reserve,
 				 name, strerror(errno));
 	madvise(in->map, in->map_size, MADV_SEQUENTIAL);
+	/* a bzImage's stream is a part of the map: no shedding */
 	/* 2 MiB pages where the kernel offers them: far fewer faults */
 	madvise(out, reserve, MADV_HUGEPAGE);
 
 	/* a file's pages can be dropped behind the decoder (shed.c) */
-	shed = in->map_kind == IMG_MAP_FILE && in->map_size >= SHED_MIN ?
+	shed = in->map_kind == IMG_MAP_FILE && in->map_size >= SHED_MIN &&
+	       src == in->map ?
 		       cl_shed_start(in->map, in->map_size, out, reserve,
 				     hint) :
 		       NULL;
-	rc = d->run(ctx, name, in->map, in->map_size, out, (size_t)cap,
-		    &len);
+	rc = d->run(ctx, name, src, src_len, out, (size_t)cap, &len);
 	cl_shed_stop(shed);
 	if (rc == CL_DECOMP_FULL) {
 		rc = cl_image_cap_error(ctx, name, opts, img->file_size, true);
@@ -270,6 +272,42 @@ static bool stream_it(struct cl_ctx *ctx, const struct cl_image *img,
 	return true;
 }
 
+/* The map holds a bzImage (cl_bzimage_sniff): its payload, decompressed,
+ * must be an ELF. Never streamed: the payload is one part of the file. */
+static int bzimage_finish(struct cl_ctx *ctx, struct cl_image *img,
+			  const char *name, const struct cl_image_opts *opts)
+{
+	struct cl_image_in *in = img_in(img);
+	struct cl_bzimage bz;
+	int rc;
+
+	rc = cl_bzimage_parse(ctx, name, in->map, in->map_size, &bz);
+	if (rc)
+		return rc;
+	if (opts->mem_mode == CL_MEM_STREAM)
+		cl_log(ctx, CL_LOG_INFO, "'%s' is a bzImage: held whole, not "
+		       "streamed (low-memory streams only plain and "
+		       "compressed files)", name);
+	rc = decompress(ctx, img, name, bz.fmt,
+			(const uint8_t *)in->map + bz.stream_offset,
+			(size_t)bz.stream_size, bz.size_hint, opts);
+	if (rc)
+		return rc;
+	img->bzimage = true;
+	img->boot_version = bz.version;
+	img->payload_offset = bz.stream_offset;
+	img->payload_size = bz.stream_size;
+	cl_log(ctx, CL_LOG_DEBUG, "'%s': bzImage protocol 0x%04x, %s payload "
+	       "of %" PRIu64 " bytes, %" PRIu64 " bytes of image", name,
+	       bz.version, img->compression, bz.stream_size, img->size);
+	if (img->size < sizeof(elf_magic) ||
+	    memcmp(img->data, elf_magic, sizeof(elf_magic)))
+		return cl_seterr(ctx, CL_E_FORMAT, "'%s': bzImage payload is not "
+				 "an ELF after decompression", name);
+	img->kind = CL_KIND_ELF;
+	return cl_elf_parse(ctx, img);
+}
+
 /* The map holds the input: decompress if needed, then decide the kind. */
 static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 			const char *name, const struct cl_image_opts *opts)
@@ -283,12 +321,15 @@ static int image_finish(struct cl_ctx *ctx, struct cl_image *img,
 	bool elf;
 	int rc;
 
+	if (!opts->raw && cl_bzimage_sniff(in->map, in->map_size))
+		return bzimage_finish(ctx, img, name, opts);
 	if (stream_it(ctx, img, name, d, hint, opts)) {
 		rc = cl_image_stream(ctx, img, name, d, opts);
 		if (rc)
 			return rc;
 	} else if (d) {
-		rc = decompress(ctx, img, name, d, hint, opts);
+		rc = decompress(ctx, img, name, d, in->map, in->map_size,
+				hint, opts);
 		if (rc)
 			return rc;
 	} else {

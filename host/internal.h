@@ -85,6 +85,12 @@ void cl_elf_release(struct cl_image *img);
 /* elf.c's MAX_ALIGN: larger p_align (and PLACEMENT align) values are
  * refused. */
 #define CL_MAX_ALIGN (1ull << 30)
+/* xennote.c: record a note named "Xen" of type with desc[0, size).
+ * Return: 0, or CL_E_ELF for a malformed, repeated or 64-bit
+ * PHYS32_ENTRY (the note is not recorded then). */
+int cl_xen_note(struct cl_ctx *ctx, struct cl_image *img, uint32_t type,
+		const uint8_t *desc, uint32_t size);
+
 /* notes.c: walk PT_NOTE header idx (ph) with libelf's bounded iterator,
  * every header checked to fit, and take cardboot.h's notes into img. */
 struct Elf;
@@ -186,6 +192,11 @@ int cl_plan_place(struct cl_ctx *ctx, struct cl_plan *p,
 /* plan_place.c: place the command line of p in free RAM, clear of p's
  * span and of busy (a boot passes every image's span). 0 when cmdline is
  * NULL. */
+/* board boot-abi = pvh: place the start_info block (pvh.h) in free RAM
+ * below 4 GiB, clear of the span, busy and the command line; sets
+ * has_pvh, pvh_addr, pvh_size. */
+int cl_plan_pvh(struct cl_ctx *ctx, struct cl_plan *p,
+		const struct cl_range *busy, unsigned nbusy);
 int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 		    const struct cl_range *busy, unsigned nbusy);
 

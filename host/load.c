@@ -20,6 +20,7 @@
 #include "cardboot.h"
 #include "internal.h"
 #include "load.h"
+#include "pvh.h"
 #include "release.h"
 #include "transport.h"
 
@@ -50,6 +51,33 @@ int cl_params_final(struct cl_ctx *ctx, const struct cl_plan *p,
 	return 0;
 }
 
+/* boot-abi = pvh: struct hvm_start_info, module list and memory map */
+static int write_pvh(struct cl_ctx *ctx, const struct cl_plan *p,
+		     struct cl_tp *tp)
+{
+	struct cl_pvh_in in = {
+		.cmdline_addr = p->has_cmdline ? p->cmdline_addr : 0,
+		.initrd_addr = p->initrd_addr, .initrd_size = p->initrd_size,
+	};
+	size_t size = cl_pvh_size(p->board, &in);
+	uint8_t *block;
+	int rc;
+
+	if (size > p->pvh_size)
+		return cl_seterr(ctx, CL_E_INTERNAL, "PVH start_info grew to "
+				 "%zu bytes from the %" PRIu64 " planned", size,
+				 p->pvh_size);
+	block = calloc(1, size);
+	if (!block)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	rc = cl_pvh_build(ctx, p->board, &in, p->pvh_addr, block, size);
+	if (!rc)
+		rc = write_checked(ctx, tp, p->pvh_addr, block, size,
+				   "PVH start_info");
+	free(block);
+	return rc;
+}
+
 /* The payload's boot parameters: after the image is verified, so the
  * digest in the block describes what was verified. */
 static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
@@ -72,6 +100,11 @@ static int write_params(struct cl_ctx *ctx, const struct cl_plan *p,
 	if (p->has_cmdline) {
 		rc = write_checked(ctx, tp, p->cmdline_addr, p->cmdline,
 				   (size_t)p->cmdline_size, "command line");
+		if (rc)
+			return rc;
+	}
+	if (p->has_pvh) {
+		rc = write_pvh(ctx, p, tp);
 		if (rc)
 			return rc;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* notes.c - the ELF notes of an image: cardboot.h's own (ABI, PARAMS,
- * PLACEMENT, BOARD, MACHINE), read with libelf's bounded note iterator
- * plus our own size checks, and where a PARAMS note may point
+ * PLACEMENT, BOARD, MACHINE) and Xen's (xennote.c), read with libelf's
+ * bounded note iterator plus our own size checks, and where a PARAMS note
+ * may point
  */
 #include <gelf.h>
 #include <inttypes.h>
@@ -100,6 +101,14 @@ int cl_elf_notes(struct cl_ctx *ctx, struct cl_image *img, struct Elf *e,
 			rc = cardload_note(ctx, img, &nh,
 					   (const uint8_t *)d->d_buf + desc_off,
 					   ph->p_vaddr + desc_off);
+			if (rc)
+				return rc;
+		} else if (nh.n_namesz == 4 &&
+			   !memcmp((const char *)d->d_buf + name_off, "Xen",
+				   4)) {
+			rc = cl_xen_note(ctx, img, nh.n_type,
+					 (const uint8_t *)d->d_buf + desc_off,
+					 nh.n_descsz);
 			if (rc)
 				return rc;
 		}

@@ -124,6 +124,13 @@ static int check_segments(struct cl_ctx *ctx, struct cl_plan *p,
 	return 0;
 }
 
+/* boot-abi = pvh applies: the board's, to a boot's first (ELF) image */
+static bool pvh(const struct cl_plan *p, const struct cl_plan_opts *o)
+{
+	return p->board->boot_pvh && !o->not_first &&
+	       p->img->kind == CL_KIND_ELF;
+}
+
 /* The entry, moved with the image, and inside an executable segment. */
 static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 		       const struct cl_plan_opts *o)
@@ -136,6 +143,9 @@ static int check_entry(struct cl_ctx *ctx, struct cl_plan *p,
 
 	if (o->has_entry) {
 		e = o->entry;
+	} else if (pvh(p, o)) {
+		/* a physical address, moved with the image */
+		e = img->phys32_entry + p->bias;
 	} else if (img->type == ET_EXEC && !o->use_vaddr) {
 		/* Loaded at p_paddr: an entry given as a virtual address
 		 * moves to the matching physical one. */
@@ -242,6 +252,10 @@ static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 	int rc;
 
 	rc = check_machine(ctx, img, p->board);
+	if (!rc && pvh(p, o) && !img->has_phys32_entry)
+		rc = cl_seterr(ctx, CL_E_ELF, "'%s' has no Xen PHYS32_ENTRY "
+			       "note; board '%s' boots the pvh ABI (boot-abi)",
+			       img->path, p->board->name);
 	if (!rc)
 		rc = cl_plan_place(ctx, p, o);
 	if (rc)
@@ -264,6 +278,8 @@ static int plan_elf(struct cl_ctx *ctx, struct cl_plan *p,
 		rc = place_params(ctx, p);
 	if (!rc)
 		rc = cl_plan_cmdline(ctx, p, o->cmdline, o->busy, o->nbusy);
+	if (!rc && pvh(p, o))
+		rc = cl_plan_pvh(ctx, p, o->busy, o->nbusy);
 	if (!rc && img->type == ET_DYN)
 		rc = cl_reloc_collect(ctx, img, p->bias, &p->patch, &p->npatch,
 				      p->reloc_kind, sizeof(p->reloc_kind));
@@ -326,6 +342,11 @@ int cl_plan_make(struct cl_ctx *ctx, const struct cl_image *img,
 	}
 	p->argmask = o->argmask;
 	memcpy(p->arg, o->arg, sizeof(p->arg));
+	/* PVH: %ebx holds start_info's address, unless an argument is given */
+	if (p->has_pvh && !(p->argmask & 1)) {
+		p->argmask |= 1;
+		p->arg[0] = p->pvh_addr;
+	}
 	*out = p;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* plan_place.c - PURE: where an image and its command line go in card
- * memory
+/* plan_place.c - PURE: where an image, its command line and (boot-abi =
+ * pvh) its start_info block go in card memory
  *
  * The image's base (fixed by the ELF, --base, or the lowest free address
  * its placement note allows) and the command line's place come from one
@@ -13,6 +13,10 @@
 #include <inttypes.h>
 #include <string.h>
 #include "internal.h"
+#include "pvh.h"
+
+/* boot-abi = pvh: nothing of the handoff in the first page */
+#define PVH_LOWEST 0x1000
 
 /* Smallest y >= x with y % align == rem (align a power of two). */
 static int align_up_to(uint64_t x, uint64_t align, uint64_t rem, uint64_t *y)
@@ -261,7 +265,7 @@ int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 
 	if (!cmdline)
 		return 0;
-	if (!p->has_params)
+	if (!p->has_params && !p->board->boot_pvh)
 		return cl_seterr(ctx, CL_E_USAGE, "--cmdline needs a payload "
 				 "that carries a parameter block note "
 				 "(CARDBOOT_NOTE_PARAMS); '%s' has none",
@@ -270,6 +274,8 @@ int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 	if (len > CL_CMDLINE_MAX)
 		return cl_seterr(ctx, CL_E_USAGE, "--cmdline is %zu bytes; the "
 				 "limit is %d", len, CL_CMDLINE_MAX);
+	if (p->board->boot_pvh) /* start_info's 0 means "no command line" */
+		sp.lo = PVH_LOWEST;
 	if (search(&sp, len, 8, 0, false, &p->cmdline_addr))
 		return cl_seterr(ctx, CL_E_PLACE, "no room for the command "
 				 "line (%zu bytes) on board '%s'", len,
@@ -278,4 +284,42 @@ int cl_plan_cmdline(struct cl_ctx *ctx, struct cl_plan *p, const char *cmdline,
 	p->cmdline_size = len;
 	p->cmdline = cmdline;
 	return 0;
+}
+
+/* boot-abi = pvh: room for the start_info block (pvh.h) with a module
+ * slot, in free RAM below 4 GiB (%ebx is 32 bits) and above the first page
+ * (address 0 means "none" in start_info), clear of the image's span, busy
+ * and the command line. */
+int cl_plan_pvh(struct cl_ctx *ctx, struct cl_plan *p,
+		const struct cl_range *busy, unsigned nbusy)
+{
+	const struct cl_pvh_in in = { .initrd_size = 1 };
+	struct cl_range *more;
+	struct space sp = { .b = p->board, .busy = busy, .nbusy = nbusy,
+			    .seg = p->seg, .nseg = p->nseg,
+			    .span_addr = p->base, .span_size = p->span,
+			    .lo = PVH_LOWEST, .hi = UINT32_MAX };
+	size_t size = cl_pvh_size(p->board, &in);
+	int rc = 0;
+
+	more = calloc((size_t)nbusy + 1, sizeof(*more));
+	if (!more)
+		return cl_seterr(ctx, CL_E_NOMEM, "out of memory");
+	if (nbusy)
+		memcpy(more, busy, nbusy * sizeof(*more));
+	if (p->has_cmdline)
+		more[nbusy++] = (struct cl_range){ .addr = p->cmdline_addr,
+						   .size = p->cmdline_size };
+	sp.busy = more;
+	sp.nbusy = nbusy;
+	if (search(&sp, size, 8, 0, false, &p->pvh_addr))
+		rc = cl_seterr(ctx, CL_E_PLACE, "no room below 4 GiB for the "
+			       "PVH start_info (%zu bytes) on board '%s'",
+			       size, p->board->name);
+	else {
+		p->has_pvh = true;
+		p->pvh_size = size;
+	}
+	free(more);
+	return rc;
 }

@@ -24,6 +24,58 @@ static void flags_str(uint32_t f, char out[4])
 	out[3] = 0;
 }
 
+/* "xen       PHYS32_ENTRY (18) 0x1000850" for each Xen note */
+static void report_xen(const struct cl_image *img, FILE *f)
+{
+	unsigned i, n = img->nxen < CL_MAX_XEN_NOTES ? img->nxen :
+						       CL_MAX_XEN_NOTES;
+
+	for (i = 0; i < n; i++) {
+		const struct cl_xen_note *x = &img->xen[i];
+		const char *name = cl_xen_note_name(x->type);
+
+		fprintf(f, "xen       %s (%" PRIu32 ")", name ? name : "?",
+			x->type);
+		if (x->text[0])
+			fprintf(f, " \"%s\"\n", cli_safe(x->text));
+		else if (x->numeric)
+			fprintf(f, " 0x%" PRIx64 "\n", x->value);
+		else
+			fprintf(f, ", %" PRIu32 " bytes\n", x->size);
+	}
+	if (img->nxen > n)
+		fprintf(f, "xen       (%u more notes not kept)\n", img->nxen - n);
+}
+
+static void json_xen(struct json *j, const struct cl_image *img)
+{
+	unsigned i, n = img->nxen < CL_MAX_XEN_NOTES ? img->nxen :
+						       CL_MAX_XEN_NOTES;
+
+	json_obj(j, "xen");
+	json_u64(j, "count", img->nxen);
+	if (img->has_phys32_entry)
+		json_hex(j, "phys32_entry", img->phys32_entry);
+	json_arr(j, "list");
+	for (i = 0; i < n; i++) {
+		const struct cl_xen_note *x = &img->xen[i];
+		const char *name = cl_xen_note_name(x->type);
+
+		json_obj(j, NULL);
+		json_u64(j, "type", x->type);
+		if (name)
+			json_str(j, "name", name);
+		json_u64(j, "size", x->size);
+		if (x->text[0])
+			json_str(j, "text", x->text);
+		else if (x->numeric)
+			json_hex(j, "value", x->value);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_end_obj(j);
+}
+
 void report_image(const struct cl_image *img, FILE *f)
 {
 	unsigned i;
@@ -44,6 +96,12 @@ void report_image(const struct cl_image *img, FILE *f)
 		img->endian == ELFDATA2MSB ? "MSB" : "LSB",
 		cl_machine_name(img->machine, img->elfclass), type_name(img),
 		img->entry);
+	if (img->bzimage)
+		fprintf(f, "bzImage   boot protocol %u.%02u, %s payload of %"
+			PRIu64 " bytes at 0x%" PRIx64 " -> %" PRIu64 " bytes\n",
+			img->boot_version >> 8, img->boot_version & 0xff,
+			img->compression, img->payload_size,
+			img->payload_offset, img->size);
 	if (img->has_abi)
 		fprintf(f, "note      abi %u\n", img->abi);
 	if (img->has_params)
@@ -57,6 +115,7 @@ void report_image(const struct cl_image *img, FILE *f)
 		fprintf(f, "note      board %s\n", img->need_board);
 	if (img->need_machine[0])
 		fprintf(f, "note      machine %s\n", img->need_machine);
+	report_xen(img, f);
 	fprintf(f, "  phdr  %-18s %-18s %-10s %-10s %-8s flags\n", "vaddr",
 		"paddr", "filesz", "memsz", "align");
 	for (i = 0; i < img->nseg; i++) {
@@ -101,6 +160,10 @@ void report_plan(const struct cl_plan *p, FILE *f)
 	if (p->has_cmdline)
 		fprintf(f, "cmdline   0x%" PRIx64 " (%" PRIu64 " bytes)\n",
 			p->cmdline_addr, p->cmdline_size);
+	if (p->has_pvh)
+		fprintf(f, "pvh       start_info at 0x%" PRIx64 " (%" PRIu64
+			" bytes), entry 0x%" PRIx64 "\n", p->pvh_addr,
+			p->pvh_size, p->entry);
 	fprintf(f, "entry     0x%" PRIx64 "\n", p->entry);
 	for (i = 0; i < 4; i++)
 		if (p->argmask >> i & 1)
@@ -153,6 +216,19 @@ void json_image(struct json *j, const struct cl_image *img)
 	json_u64(j, "file_size", img->file_size);
 	json_u64(j, "size", img->size);
 	json_str(j, "type", type_name(img));
+	if (img->bzimage) {
+		char v[8];
+
+		snprintf(v, sizeof(v), "%u.%02u", img->boot_version >> 8,
+			 img->boot_version & 0xff);
+		json_obj(j, "bzimage");
+		json_str(j, "boot_protocol", v);
+		json_str(j, "compression", img->compression);
+		json_hex(j, "payload_offset", img->payload_offset);
+		json_u64(j, "payload_size", img->payload_size);
+		json_u64(j, "size", img->size);
+		json_end_obj(j);
+	}
 	if (img->kind == CL_KIND_ELF) {
 		json_u64(j, "class", img->elfclass == ELFCLASS64 ? 64 : 32);
 		json_str(j, "endian", img->endian == ELFDATA2MSB ? "big" :
@@ -177,6 +253,8 @@ void json_image(struct json *j, const struct cl_image *img)
 			json_str(j, "board", img->need_board);
 		if (img->need_machine[0])
 			json_str(j, "machine", img->need_machine);
+		if (img->nxen)
+			json_xen(j, img);
 		json_end_obj(j);
 		json_arr(j, "segments");
 		for (i = 0; i < img->nseg; i++) {
@@ -241,6 +319,13 @@ void json_plan(struct json *j, const struct cl_plan *p)
 	if (p->has_cmdline) {
 		json_hex(j, "cmdline", p->cmdline_addr);
 		json_u64(j, "cmdline_size", p->cmdline_size);
+	}
+	if (p->has_pvh) {
+		json_obj(j, "pvh");
+		json_hex(j, "start_info", p->pvh_addr);
+		json_u64(j, "size", p->pvh_size);
+		json_hex(j, "entry", p->entry);
+		json_end_obj(j);
 	}
 	json_u64(j, "relocations", p->npatch);
 	json_str(j, "relocation_tables", p->reloc_kind);
