@@ -122,7 +122,7 @@ SAN_O := $(O)-san
 # The VM and QEMU rigs run once, in the first pass: they test the card side
 # and the real PCI path, and cost minutes; the loader's own code paths run
 # under the sanitizers in every other stream.
-SAN_SKIP := pci-vm usb-vm qemu-
+SAN_SKIP := pci-vm usb-vm qemu- linux-x86
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card
