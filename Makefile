@@ -153,6 +153,7 @@ bench: deps
 	$(Q)sh test-harness/bench/first-byte.sh $(O)
 	$(Q)sh test-harness/bench/first-instruction.sh $(O)
 	$(Q)sh test-harness/bench/usb.sh $(O)
+	$(Q)sh test-harness/bench/linux-x86.sh $(O)
 
 # The large images of load-speed.py: card-bsp's bulk-exec.elf, Debian's
 # x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh) and
