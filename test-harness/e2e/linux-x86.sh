@@ -54,6 +54,20 @@ else
 	done_testing
 fi
 
+# What cardload sees in it, as it is in the package.
+run_cl inspect "$KERNEL"
+is "inspect vmlinuz: exit 0" "$RC" 0
+if grep -qE "^bzImage +boot protocol 2\.[0-9]+, xz payload" "$T/out"; then
+	ok "inspect vmlinuz: a bzImage, its boot protocol and xz payload"
+else
+	not_ok "inspect vmlinuz: a bzImage, its boot protocol and xz payload" "$(last_run)"
+fi
+if grep -qE "PHYS32_ENTRY \(18\) 0x10[0-9a-f]{5}" "$T/out"; then
+	ok "inspect vmlinuz: the Xen PHYS32_ENTRY note (in the kernel, at 16 MiB and up)"
+else
+	not_ok "inspect vmlinuz: the Xen PHYS32_ENTRY note" "$(last_run)"
+fi
+
 # The initramfs: busybox, an /init that shows /proc/cmdline and the marker.
 ir=$T/ir
 mkdir -p "$ir/bin" "$ir/proc"
