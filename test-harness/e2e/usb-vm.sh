@@ -29,6 +29,8 @@
 
 . "$(dirname "$0")/../card-lib.sh"
 
+. "$(dirname "$0")/vm-lib.sh"
+
 VM_OUT=${VM_OUT:-$BUILD_DIR/vm}
 VM_SH=test-harness/vm/vm.sh
 FELMON=${FELMON:-$BUILD_DIR/felmon}
@@ -38,24 +40,8 @@ VM_LOG=$T/vm.log
 DATA_OFF=$((0x4000000)) # 0x84000000 in card RAM
 DATA_LEN=16777216
 
-# The VM's QEMU must not outlive the test: kill it (by its pid file, when
-# that process is still the QEMU writing our log), then the cards.
-_vm_pid=""
-vm_kill() {
-	local p
-	# vm.sh execs timeout, which passes the signal on to QEMU
-	[ -n "$_vm_pid" ] && kill -TERM "$_vm_pid" 2>/dev/null && sleep 0.2
-	p=$(cat "$VM_LOG.pid" 2>/dev/null)
-	if [ -n "$p" ] && tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null |
-		grep -qF -- "file:$VM_LOG"; then
-		kill -KILL "$p" 2>/dev/null
-	fi
-	_vm_pid=""
-}
 trap 'vm_kill; _qemu_cleanup' EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 
 # ---- prerequisites: each missing one is a failing point -----------------
 
@@ -113,10 +99,6 @@ else
 fi
 t1=$(now_ms)
 
-dev() { # ID FILE SIZE ADDR
-	echo "-object memory-backend-file,id=$1,size=$3,mem-path=$2,share=on"
-	echo "-device ivshmem-plain,memdev=$1,addr=$4"
-}
 VM_APPEND="cardload.tests=usb cardload.card=$CARD_SLOT cardload.other=$OTHER_SLOT"
 [ -n "${USB_VM_VERBOSE:-}" ] && VM_APPEND="$VM_APPEND cardload.verbose=1"
 VM_APPEND="$VM_APPEND ${USB_VM_APPEND:-}"
@@ -131,46 +113,7 @@ vm_rc=$?
 _vm_pid=""
 t2=$(now_ms)
 
-# The guest's lines, "TAP| ..." on the serial console, as points of ours.
-tr -d '\r' <"$VM_LOG" | sed -n 's/^TAP| //p' >"$T/guest.tap"
-guest_n=0 guest_plan="" guest_exit=""
-while IFS= read -r l; do
-	case $l in
-	"ok "*)
-		guest_n=$((guest_n + 1))
-		l=${l#ok }
-		ok "vm: ${l#* - }"
-		;;
-	"not ok "*)
-		guest_n=$((guest_n + 1))
-		l=${l#not ok }
-		not_ok "vm: ${l#* - }"
-		;;
-	1..*) guest_plan=${l#1..} ;;
-	"# exit "*) guest_exit=${l#\# exit } ;;
-	"#"*) l=${l#\#} && echo "# vm: ${l# }" ;;
-	*) [ -n "$l" ] && diag "vm: $l" ;;
-	esac
-done <"$T/guest.tap"
-
-if [ -n "$guest_plan" ] && [ "$guest_plan" = "$guest_n" ] &&
-	[ -n "$guest_exit" ] && [ "$guest_n" -gt 0 ]; then
-	ok "vm: the guest tests ran to their plan (1..$guest_plan, exit $guest_exit)"
-else
-	not_ok "vm: the guest tests ran to their plan" \
-		"plan '${guest_plan}', $guest_n points, exit '${guest_exit}'" \
-		"serial console: $(tr -d '\r' <"$VM_LOG" | tail -c 2500)"
-fi
-if [ "$vm_rc" -eq 0 ] && grep -q '^VM-DONE' "$VM_LOG"; then
-	ok "vm: powered off by itself within ${VM_TIMEOUT} s"
-else
-	not_ok "vm: powered off by itself within ${VM_TIMEOUT} s" \
-		"vm.sh exit status $vm_rc (124: timed out)" \
-		"qemu: $(head -c 800 "$VM_LOG.qemu" 2>/dev/null)" \
-		"serial console: $(tr -d '\r' <"$VM_LOG" | tail -c 1500)"
-fi
-diag "vm: $(secs $((t2 - t0))) s (build $(secs $((t1 - t0))) s," \
-	"boot to power-off $(secs $((t2 - t1))) s)"
+vm_relay "$vm_rc" "$t0" "$t1" "$t2"
 
 # ---- what the card's RAM and the second device hold ----------------------
 
@@ -280,12 +223,5 @@ is "second device: EXEC's staged word" "$(mb_word "$other" $MB_STAGED)" \
 is "second device: EXEC's go word" "$(mb_word "$other" $MB_GO)" $CB_GO
 
 vm_kill
-# (the regex does not match grep's own command line)
-procs=$(grep -ls -- "file:$T/vm[.]log" /proc/[0-9]*/cmdline | cut -d/ -f3 |
-	tr '\n' ' ')
-if [ -z "$procs" ]; then
-	ok "no VM QEMU left"
-else
-	not_ok "no VM QEMU left" "processes: $procs"
-fi
+vm_none_left
 end_cards
