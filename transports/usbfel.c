@@ -366,6 +366,15 @@ static int reattach(struct cl_ctx *ctx, struct usb_link *u)
 	u->dev = found;
 	rc = cl_usb_attach(ctx, u, d);
 	libusb_unref_device(d);
+	if (rc) { /* mid-load: a card that is gone is an I/O error (exit 8) */
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", cl_errmsg(ctx));
+		u->gone = true;
+		rc = cl_seterr(ctx, CL_E_IO, "usb %s: the device did not come "
+			       "back after a reset (%s); card left held",
+			       u->dev.path, why);
+	}
 	return rc;
 }
 
