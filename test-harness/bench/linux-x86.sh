@@ -7,7 +7,7 @@
 #
 # Debian's stock vmlinuz (BUILD_DIR/vm/vmlinuz, fetched by vm/build.sh) and
 # a busybox initramfs whose /init prints a marker, booted BENCH_REPS times
-# (default 3) each way, interleaved, on the same machine type (-M pc, TCG,
+# (default 5) each way, interleaved, on the same machine type (-M pc, TCG,
 # 256 MiB):
 #   cardload        the x86 card started held (card.sh, not timed); timed
 #                   from the start of `cardload boot` of the bzImage
@@ -48,7 +48,8 @@ import struct, sys
 d = open(sys.argv[1], "rb").read()
 off, n = struct.unpack_from("<II", d, 0x248)
 start = ((d[0x1f1] or 4) + 1) * 512 + off
-open(sys.argv[2], "wb").write(d[start:start + n])
+# the build appends the decompressed size (4 bytes) to the stream
+open(sys.argv[2], "wb").write(d[start:start + n - 4])
 PY
 xz -dc "$DIR/payload.xz" >"$DIR/vmlinux"
 

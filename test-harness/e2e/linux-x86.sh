@@ -90,9 +90,10 @@ d = open(sys.argv[1], "rb").read()
 setup = d[0x1f1] or 4
 off, n = struct.unpack_from("<II", d, 0x248)
 start = (setup + 1) * 512 + off
-open(sys.argv[2], "wb").write(d[start:start + n])
+# the build appends the decompressed size (4 bytes) to the stream
+open(sys.argv[2], "wb").write(d[start:start + n - 4])
 PY
-xz -dc "$T/payload.xz" >"$T/vmlinux" 2>/dev/null
+xz -dc "$T/payload.xz" >"$T/vmlinux"
 gzip -1 -c "$T/vmlinux" >"$T/vmlinux.gz"
 zstd -q -3 -c "$T/vmlinux" >"$T/vmlinux.zst"
 
