@@ -10,7 +10,8 @@ set -eu
 PKGS="make gcc libc6-dev pkg-config libelf-dev zlib1g-dev libpci-dev libfdt-dev
       libdeflate-dev libzstd-dev liblzma-dev zstd xz-utils binutils
       clang lld llvm python3 gzip qemu-system-misc
-      qemu-system-x86 busybox-static cpio libusb-1.0-0-dev sunxi-tools"
+      qemu-system-x86 busybox-static cpio libusb-1.0-0-dev sunxi-tools
+      qemu-system-arm gdb-multiarch"
 
 missing=""
 for p in $PKGS; do
