@@ -105,6 +105,12 @@ static int finish(struct parser *p)
 		NEXT(perr(p, "release = fel-exec needs transport = usb (FEL "
 			  "EXEC), not '%s'", b->transport));
 	}
+	if (b->release == CL_RELEASE_GDB && strcmp(b->transport, "gdb")) {
+		p->line = p->seen[K_RELEASE];
+		NEXT(perr(p, "release = gdb needs transport = gdb (the "
+			  "debugger sets the registers), not '%s'",
+			  b->transport));
+	}
 	if (b->release == CL_RELEASE_REGS && !b->nstart &&
 	    !refused(p, "start-step")) {
 		p->line = p->seen[K_RELEASE];

@@ -102,9 +102,11 @@ static int key_release(struct parser *p, char *val)
 		p->b->release = CL_RELEASE_NONE;
 	else if (!strcmp(val, "fel-exec"))
 		p->b->release = CL_RELEASE_EXEC;
+	else if (!strcmp(val, "gdb"))
+		p->b->release = CL_RELEASE_GDB;
 	else
 		return perr(p, "bad release '%s' (want mailbox, regs, fel-exec"
-			    " or none)", val);
+			    ", gdb or none)", val);
 	return 0;
 }
 

@@ -29,7 +29,7 @@ int cl_card_hold(struct cl_ctx *ctx, const struct cl_board *b,
 
 	if (!rc && b->nhold)
 		rc = cl_regseq_run(ctx, tp, b->hold, b->nhold, entry, arg);
-	if (!rc && b->release == CL_RELEASE_MAILBOX)
+	if (!rc && cl_mailbox_used(b))
 		rc = cl_mailbox_hold(ctx, b, tp);
 	if (!rc && b->has_console)
 		rc = cl_console_init(ctx, b, tp);
@@ -98,11 +98,15 @@ int cl_card_release(struct cl_ctx *ctx, const struct cl_board *b,
 
 	if (!rc && b->nstart)
 		rc = cl_regseq_run(ctx, tp, b->start, b->nstart, entry, arg);
+	/* release = gdb: GO is only a record, written while the CPU is
+	 * still halted; a ROM reads it, so there it goes last */
+	if (!rc && b->release == CL_RELEASE_GDB && cl_mailbox_used(b))
+		rc = cl_mailbox_go(ctx, b, tp); /* unstages itself on error */
 	if (!rc)
 		rc = cl_tp_release(tp, entry, arg, argmask);
 	if (!rc && b->release == CL_RELEASE_MAILBOX)
-		rc = cl_mailbox_go(ctx, b, tp); /* unstages itself on error */
-	else if (rc && b->release == CL_RELEASE_MAILBOX)
+		rc = cl_mailbox_go(ctx, b, tp);
+	else if (rc && cl_mailbox_used(b))
 		cl_mailbox_unstage(b, tp);
 	return rc;
 }
@@ -189,7 +193,7 @@ int cl_start(struct cl_ctx *ctx, const struct cl_board *board,
 	struct cl_card_status st;
 	int rc;
 
-	if (board->release != CL_RELEASE_MAILBOX)
+	if (!cl_mailbox_used(board))
 		return cl_seterr(ctx, CL_E_USAGE, "board '%s' has no release "
 				 "method to start a staged image", board->name);
 	rc = cl_mailbox_read(ctx, board, tp, &st);

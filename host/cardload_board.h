@@ -22,9 +22,12 @@ struct cl_ctx;
 #define CL_NAME_MAX 48
 
 /* exec: the transport starts the CPU at the entry itself (fel-exec: FEL
- * EXEC over the usb transport), passing no arguments. */
+ * EXEC over the usb transport), passing no arguments. gdb: the transport
+ * (a GDB remote stub) sets the program counter and argument registers of
+ * the halted CPU and lets it run; a mailbox, when the board has one,
+ * records the release (staged entry, GO) though no ROM reads it. */
 enum cl_release { CL_RELEASE_NONE, CL_RELEASE_MAILBOX, CL_RELEASE_REGS,
-		  CL_RELEASE_EXEC };
+		  CL_RELEASE_EXEC, CL_RELEASE_GDB };
 /* A transport-side step around the release method: qmp = stop and reset
  * the simulated CPU at hold, continue it after release (-O mem.qmp=SOCK). */
 enum cl_release_step { CL_STEP_NONE, CL_STEP_QMP };

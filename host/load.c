@@ -37,17 +37,21 @@ int cl_params_final(struct cl_ctx *ctx, const struct cl_plan *p,
 		    struct cl_tp *tp, uint32_t digest, uint8_t *block)
 {
 	struct cl_card_status st = { 0 };
+	uint64_t dtb = 0;
 	int rc;
 
-	/* the platform DTB, if the ROM has announced it already */
+	/* the platform DTB, if the ROM has announced it already; with no
+	 * ROM (release = gdb) where the board says the machine put it */
 	if (p->board->release == CL_RELEASE_MAILBOX) {
 		rc = cl_mailbox_read(ctx, p->board, tp, &st);
 		if (rc)
 			return rc;
+		if (st.ready == CARDBOOT_READY)
+			dtb = st.platform_dtb;
+	} else if (p->board->release == CL_RELEASE_GDB) {
+		dtb = p->board->platform_dtb;
 	}
-	cl_params_build(p, digest,
-			st.ready == CARDBOOT_READY ? st.platform_dtb : 0,
-			block);
+	cl_params_build(p, digest, dtb, block);
 	return 0;
 }
 
@@ -125,7 +129,7 @@ static int stage_and_release(struct cl_ctx *ctx, const struct cl_board *b,
 {
 	int rc = 0;
 
-	if (b->release == CL_RELEASE_MAILBOX) {
+	if (cl_mailbox_used(b)) {
 		rc = cl_mailbox_stage(ctx, b, tp, entry, arg, argmask);
 		if (rc) {
 			cl_mailbox_unstage(b, tp);

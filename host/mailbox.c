@@ -170,3 +170,9 @@ bool cl_mailbox_ready(const struct cl_card_status *st, char *why, size_t len)
 		return true;
 	return false;
 }
+
+bool cl_mailbox_used(const struct cl_board *b)
+{
+	return b->release == CL_RELEASE_MAILBOX ||
+	       (b->release == CL_RELEASE_GDB && b->has_mailbox);
+}

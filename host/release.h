@@ -24,6 +24,11 @@ int cl_mailbox_read(struct cl_ctx *ctx, const struct cl_board *b,
  * for a message ("magic unset", "ready word unset", "version 2, not 1"). */
 bool cl_mailbox_ready(const struct cl_card_status *st, char *why,
 		      size_t len);
+/* The board's mailbox is written at hold and release: as its ROM's
+ * contract (release = mailbox), or as the record of what was staged and
+ * released (release = gdb on a board with a mailbox: no ROM reads it, but
+ * status, start and a later session's detach read it back). */
+bool cl_mailbox_used(const struct cl_board *b);
 
 /* card.c: hold and release, one path for load, boot, start and hold */
 /* As cl_hold, with the entry and arguments a load will stage, for hold

@@ -224,7 +224,7 @@ static int compare_mailbox(struct cl_verify *v)
 	unsigned i;
 	int rc;
 
-	if (b->release != CL_RELEASE_MAILBOX)
+	if (!cl_mailbox_used(b))
 		return 0;
 	rc = cl_mailbox_read(v->ctx, b, v->tp, &st);
 	if (rc)

@@ -20,6 +20,7 @@
 #   QMP   DIR/qmp.sock, QEMU's QMP socket (mem.qmp)
 #   UART  DIR/uart.log, everything the card writes to its ns16550
 #   PID   QEMU's process id
+#   GDB   DIR/gdb.sock, QEMU's gdbstub (the *-gdb machines; gdb.addr=unix:$GDB)
 # NAME defaults to "card"; QEMU's own messages go to DIR/qemu.log.
 #
 # The ROM (a 32 MiB pflash image) is $CARDLOAD_ROM, else build/card-bsp/
@@ -31,6 +32,14 @@
 # rom-x86.bin), COM1 in DIR/uart.log, and isa-debug-exit at port 0xf4: a
 # guest writing V there makes QEMU exit with status (V << 1) | 1 (so 1 for
 # V = 0). The default, CARD_MACHINE=riscv64, is the RISC-V card above.
+#
+# CARD_MACHINE=riscv64-gdb and aarch64-gdb start a card with no ROM at all,
+# for the gdb transport: QEMU's gdbstub on DIR/gdb.sock, held with -S,
+# RAM in the shared file all the same (so tests can compare it).
+# riscv64-gdb: -M virt -bios none, 128 MiB at 0x80000000 (boards/
+# qemu-virt-riscv64-gdb.board). aarch64-gdb: qemu-system-aarch64
+# ($QEMU_AARCH64) -M virt -cpu cortex-a53, 256 MiB at 0x40000000, PL011 in
+# DIR/uart.log (boards/qemu-virt-aarch64-gdb.board).
 # Start-up is bounded by $CARD_START_TIMEOUT seconds (default 10).
 #
 # Callers make sure nothing outlives them:
@@ -58,9 +67,19 @@ x86_64)
 	ROM_SIZE=65536
 	ROM_WHAT="64 KiB (card-bsp/rom-x86)"
 	;;
+riscv64-gdb)
+	QEMU=${QEMU:-qemu-system-riscv64}
+	ROM=""
+	RAM_SIZE=128M
+	;;
+aarch64-gdb)
+	QEMU=${QEMU_AARCH64:-qemu-system-aarch64}
+	ROM=""
+	RAM_SIZE=256M
+	;;
 *)
 	echo "card.sh: unknown CARD_MACHINE '$CARD_MACHINE'" \
-		"(riscv64 or x86_64)" >&2
+		"(riscv64, x86_64, riscv64-gdb or aarch64-gdb)" >&2
 	exit 1
 	;;
 esac
@@ -79,6 +98,9 @@ write_env() { # DIR RAM QMP UART PID
 		echo "QMP=$(shq "$3")"
 		echo "UART=$(shq "$4")"
 		echo "PID=$5"
+		case ${CARD_MACHINE:-} in
+		*-gdb) echo "GDB=$(shq "$1/gdb.sock")" ;;
+		esac
 	} >"$1/env.tmp" && mv -f "$1/env.tmp" "$1/env"
 }
 
@@ -122,6 +144,7 @@ do_stop() { # DIR
 	# QEMU must not be mapping the file when it goes; it is gone by now.
 	case $RAM in /dev/shm/cardload-*) rm -f "$RAM" ;; esac
 	[ -n "$QMP" ] && rm -f "$QMP"
+	rm -f "$1/gdb.sock"
 	rm -f "$1/qemu.pid" "$1/env"
 	return 0
 }
@@ -139,9 +162,11 @@ do_start() { # DIR [NAME]
 		do_stop "$dir"
 	fi
 	command -v "$QEMU" >/dev/null 2>&1 || die "'$QEMU' not found"
-	[ -r "$ROM" ] || die "no ROM image '$ROM' (set CARDLOAD_ROM)"
-	[ "$(stat -L -c %s "$ROM")" = $ROM_SIZE ] ||
-		die "ROM image '$ROM' is not $ROM_WHAT"
+	if [ -n "$ROM" ]; then
+		[ -r "$ROM" ] || die "no ROM image '$ROM' (set CARDLOAD_ROM)"
+		[ "$(stat -L -c %s "$ROM")" = $ROM_SIZE ] ||
+			die "ROM image '$ROM' is not $ROM_WHAT"
+	fi
 
 	ram=/dev/shm/cardload-$name-$$
 	qmp=$dir/qmp.sock
@@ -153,7 +178,28 @@ do_start() { # DIR [NAME]
 	: >"$uart"
 	truncate -s $RAM_SIZE "$ram" || { do_stop "$dir"; die "cannot create '$ram'"; }
 
-	if [ "${CARD_MACHINE:-riscv64}" = x86_64 ]; then
+	backend="-object memory-backend-file,id=ram,size=$RAM_SIZE,mem-path=$ram,share=on"
+	gdbsock="-gdb unix:$dir/gdb.sock,server=on,wait=off"
+	case ${CARD_MACHINE:-riscv64} in
+	riscv64-gdb)
+		# no ROM: the gdb transport sets pc itself
+		# shellcheck disable=SC2086
+		"$QEMU" -M virt,memory-backend=ram -m $RAM_SIZE -smp 1 \
+			-bios none $backend -nographic -serial file:"$uart" \
+			-monitor none -qmp unix:"$qmp",server=on,wait=off \
+			$gdbsock -S -pidfile "$dir/qemu.pid" \
+			</dev/null >"$dir/qemu.log" 2>&1 &
+		;;
+	aarch64-gdb)
+		# shellcheck disable=SC2086
+		"$QEMU" -M virt,memory-backend=ram -cpu cortex-a53 \
+			-m $RAM_SIZE -smp 1 $backend -nographic \
+			-serial file:"$uart" -monitor none \
+			-qmp unix:"$qmp",server=on,wait=off \
+			$gdbsock -S -pidfile "$dir/qemu.pid" \
+			</dev/null >"$dir/qemu.log" 2>&1 &
+		;;
+	x86_64)
 		# -nodefaults: no VGA, NIC or option ROMs; only COM1 and the
 		# exit port. TCG only.
 		"$QEMU" -M pc,accel=tcg -m $RAM_SIZE -smp 1 -bios "$ROM" \
@@ -164,7 +210,8 @@ do_start() { # DIR [NAME]
 			-qmp unix:"$qmp",server=on,wait=off \
 			-S -pidfile "$dir/qemu.pid" \
 			</dev/null >"$dir/qemu.log" 2>&1 &
-	else
+		;;
+	*)
 		"$QEMU" -M virt -m $RAM_SIZE -smp 1 -bios none \
 			-object memory-backend-file,id=ram,size=$RAM_SIZE,mem-path="$ram",share=on \
 			-machine memory-backend=ram \
@@ -173,7 +220,8 @@ do_start() { # DIR [NAME]
 			-qmp unix:"$qmp",server=on,wait=off \
 			-S -pidfile "$dir/qemu.pid" \
 			</dev/null >"$dir/qemu.log" 2>&1 &
-	fi
+		;;
+	esac
 	pid=$!
 	write_env "$dir" "$ram" "$qmp" "$uart" "$pid"
 

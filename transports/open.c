@@ -29,6 +29,7 @@ const struct cl_tp_ops *const cl_transports[] = {
 	&cl_tp_mem,
 	&cl_tp_pci,
 	&cl_tp_usb,
+	&cl_tp_gdb,
 	NULL,
 };
 

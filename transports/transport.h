@@ -113,6 +113,7 @@ struct cl_tp {
 extern const struct cl_tp_ops cl_tp_mem;
 extern const struct cl_tp_ops cl_tp_pci;
 extern const struct cl_tp_ops cl_tp_usb;
+extern const struct cl_tp_ops cl_tp_gdb;
 extern const struct cl_tp_ops *const cl_transports[];
 
 /*

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* gdb.c - transport "gdb": a halted CPU behind a GDB remote stub (QEMU's
+ * gdbstub, OpenOCD, simulators), with no ROM on the target
+ *
+ * -O gdb.addr=HOST:PORT or unix:PATH names the stub (gdblink.c talks to
+ * it). The board's RAM windows are read and written at the card's own
+ * addresses: m to read, X (binary) to write, or M (hex) once the stub has
+ * answered X with an empty reply; each packet as large as the stub's
+ * PacketSize allows. A stub's refusal (Enn) names the address.
+ *
+ * Hold: the target halted (connecting halts QEMU; a running one is
+ * interrupted). Release (release = gdb): the argument registers and the
+ * program counter set by name from the target description, then continue.
+ * Registers the boot does not set get what a card ROM passes: a0 = hart
+ * id 0, a1 = the board's platform DTB, a2 = a3 = 0.
+ *
+ * While the target runs (after release, when --wait or status reads the
+ * mailbox), a read or write interrupts it, does its work and continues it:
+ * the payload pauses for the length of one exchange.
+ *
+ * Closing: a target this session released is left running (interrupted if
+ * needed, then D: detach); one it held, or whose load failed, is left
+ * halted (the socket closed without D). A session that did neither (status,
+ * console, read) leaves the target as it found it: running if the board's
+ * mailbox has GO set (a release recorded there), else halted.
+ */
+#include <elf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cardboot.h"
+#include "gdblink.h"
+#include "gdbregs.h"
+#include "transport.h"
+#include "util.h"
+
+struct gdb {
+	struct gdb_link l;
+	struct gdb_regs r;
+	uint8_t *req;       /* a request being built, pktsize + 1 bytes */
+	bool no_x;          /* X answered empty: M from then on */
+	bool resume;        /* detach at close, leaving the target running */
+};
+
+static int opt_u64(struct cl_tp *tp, const char *key, uint64_t lo,
+		   uint64_t hi, uint64_t *v)
+{
+	bool found;
+	int rc = cl_tp_param_u64(tp, key, v, &found);
+
+	if (!rc && found && (*v < lo || *v > hi))
+		rc = cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%" PRIu64 ": want "
+			       "%" PRIu64 " to %" PRIu64, key, *v, lo, hi);
+	if (!found)
+		*v = 0;
+	return rc;
+}
+
+/* The stub's answer to a request that wants "OK". */
+static int want_ok(struct gdb_link *l, const char *what, uint64_t addr)
+{
+	unsigned code;
+
+	if (!strcmp(l->reply, "OK"))
+		return 0;
+	if (gdb_reply_error(l->reply, l->rlen, &code))
+		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: the stub refused "
+				 "'%s' at 0x%" PRIx64 " (E%02x)", l->addr, what,
+				 addr, code);
+	return cl_seterr(l->ctx, CL_E_IO, "gdb %s: '%.20s' in reply to '%s' "
+			 "at 0x%" PRIx64, l->addr, l->reply, what, addr);
+}
+
+/* Halt a running target for an exchange; pause says to continue it
+ * after (paired with unpause). */
+static int pause_for(struct gdb *g, bool *paused)
+{
+	*paused = g->l.running;
+	return gdb_link_interrupt(&g->l);
+}
+
+static int unpause(struct gdb *g, bool paused, int rc)
+{
+	if (paused && !rc)
+		rc = gdb_link_resume(&g->l, "c", "c");
+	return rc;
+}
+
+/* One X or M packet from p[0..len): *taken bytes of it. */
+static int write_piece(struct gdb *g, uint64_t addr, const uint8_t *p,
+		       size_t len, size_t *taken)
+{
+	struct gdb_link *l = &g->l;
+	char what[64];
+	size_t n;
+	int rc;
+
+	if (!g->no_x) {
+		n = gdb_req_write_bin(g->req, l->pktsize, addr, p, len, taken);
+		snprintf(what, sizeof(what), "X 0x%" PRIx64 ",%zu", addr,
+			 *taken);
+		rc = n ? gdb_link_req(l, g->req, n, what) :
+			 cl_seterr(l->ctx, CL_E_INTERNAL, "gdb: no byte fits "
+				   "a packet of %zu", l->pktsize);
+		if (rc || l->rlen)
+			return rc ? rc : want_ok(l, what, addr);
+		g->no_x = true; /* empty: X unknown to this stub */
+		cl_log(l->ctx, CL_LOG_INFO, "gdb %s: no X packet; writing "
+		       "with M", l->addr);
+	}
+	*taken = gdb_write_hex_max(l->pktsize, addr);
+	if (*taken > len)
+		*taken = len;
+	n = *taken ? gdb_req_write_hex((char *)g->req, l->pktsize + 1, addr,
+				       p, *taken) : 0;
+	snprintf(what, sizeof(what), "M 0x%" PRIx64 ",%zu", addr, *taken);
+	if (!n)
+		return cl_seterr(l->ctx, CL_E_INTERNAL, "gdb: '%s' does not "
+				 "fit a packet of %zu", what, l->pktsize);
+	rc = gdb_link_req(l, g->req, n, what);
+	return rc ? rc : want_ok(l, what, addr);
+}
+
+static int gdb_write(struct cl_tp *tp, unsigned win, uint64_t off,
+		     const void *buf, size_t len)
+{
+	struct gdb *g = tp->priv;
+	uint64_t addr = tp->board->win[win].addr + off;
+	const uint8_t *p = buf;
+	bool paused;
+	int rc = pause_for(g, &paused);
+
+	while (!rc && len) {
+		size_t taken = 0;
+
+		rc = write_piece(g, addr, p, len, &taken);
+		if (!rc && !taken)
+			rc = cl_seterr(tp->ctx, CL_E_INTERNAL, "gdb: a write "
+				       "at 0x%" PRIx64 " made no progress",
+				       addr);
+		addr += taken;
+		p += taken;
+		len -= taken;
+	}
+	return unpause(g, paused, rc);
+}
+
+/* One m packet into p[0..len): *got bytes (a stub may send fewer). */
+static int read_piece(struct gdb *g, uint64_t addr, uint8_t *p, size_t len,
+		      size_t *got)
+{
+	struct gdb_link *l = &g->l;
+	char req[64], what[64];
+	unsigned code;
+	size_t n = gdb_req_read(req, sizeof(req), addr, len);
+	int rc;
+
+	snprintf(what, sizeof(what), "m 0x%" PRIx64 ",%zu", addr, len);
+	rc = gdb_link_req(l, req, n, what);
+	if (rc)
+		return rc;
+	if (gdb_reply_error(l->reply, l->rlen, &code))
+		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: the stub refused "
+				 "'%s' (E%02x)", l->addr, what, code);
+	if (!l->rlen || l->rlen % 2 || l->rlen > 2 * len ||
+	    gdb_hex_get(l->reply, l->rlen, p, l->rlen / 2))
+		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: a malformed reply "
+				 "to '%s' (%zu characters: '%.16s')", l->addr,
+				 what, l->rlen, l->reply);
+	*got = l->rlen / 2;
+	return 0;
+}
+
+static int gdb_read(struct cl_tp *tp, unsigned win, uint64_t off, void *buf,
+		    size_t len)
+{
+	struct gdb *g = tp->priv;
+	uint64_t addr = tp->board->win[win].addr + off;
+	size_t max = gdb_read_max(g->l.pktsize);
+	uint8_t *p = buf;
+	bool paused;
+	int rc = pause_for(g, &paused);
+
+	while (!rc && len) {
+		size_t got = 0;
+
+		rc = read_piece(g, addr, p, len < max ? len : max, &got);
+		addr += got;
+		p += got;
+		len -= got;
+	}
+	return unpause(g, paused, rc);
+}
+
+static int gdb_hold(struct cl_tp *tp)
+{
+	struct gdb *g = tp->priv;
+
+	g->resume = false;
+	return gdb_link_interrupt(&g->l);
+}
+
+/* release = gdb: arguments, then pc, then continue. */
+static int gdb_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
+		       uint32_t argmask)
+{
+	struct gdb *g = tp->priv;
+	const struct cl_board *b = tp->board;
+	uint64_t def[4] = { 0, b->platform_dtb, 0, 0 };
+	unsigned i;
+	int rc;
+
+	if (b->release != CL_RELEASE_GDB)
+		return 0;
+	if (!g->r.has_pc)
+		return cl_seterr(tp->ctx, CL_E_STATE, "gdb %s: the target has "
+				 "no register named pc; not released",
+				 g->l.addr);
+	if (argmask & ~g->r.argmask & 0xf)
+		return cl_seterr(tp->ctx, CL_E_USAGE, "gdb %s: the target has "
+				 "no argument register for --arg %d; not "
+				 "released", g->l.addr,
+				 __builtin_ctz(argmask & ~g->r.argmask));
+	rc = gdb_link_interrupt(&g->l);
+	for (i = 0; i < 4 && !rc; i++)
+		if (g->r.argmask & (1u << i))
+			rc = gdb_regs_set(&g->l, &g->r, &g->r.arg[i],
+					  argmask & (1u << i) ? args[i] :
+					  def[i]);
+	if (!rc)
+		rc = gdb_regs_set(&g->l, &g->r, &g->r.pc, entry);
+	if (!rc)
+		rc = gdb_link_resume(&g->l, "c", "c");
+	if (!rc) {
+		g->resume = true;
+		cl_log(tp->ctx, CL_LOG_INFO, "gdb %s: pc = 0x%" PRIx64 ", "
+		       "continued", g->l.addr, entry);
+	}
+	return rc;
+}
+
+/* Was the target released by an earlier session? The board's mailbox
+ * records it (GO), when it has one. */
+static bool released_before(struct cl_tp *tp)
+{
+	uint8_t w[4];
+
+	if (!tp->board->has_mailbox || tp->board->release != CL_RELEASE_GDB)
+		return false;
+	if (cl_tp_read(tp, tp->board->mailbox + CARDBOOT_MB_GO_OFF, w, 4))
+		return false;
+	return (tp->board->endian == ELFDATA2MSB ? be32_get(w) : le32_get(w)) ==
+	       CARDBOOT_GO;
+}
+
+static int gdb_open(struct cl_tp *tp)
+{
+	const struct cl_board *b = tp->board;
+	const char *addr = cl_tp_param(tp, "gdb.addr");
+	uint64_t timeout, pkt;
+	unsigned sig;
+	struct gdb *g;
+	int rc;
+
+	if (!addr)
+		return cl_seterr(tp->ctx, CL_E_USAGE, "board '%s' needs -O "
+				 "gdb.addr=HOST:PORT or unix:PATH (the GDB "
+				 "stub to load through)", b->name);
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
+	g->l.fd = -1;
+	tp->priv = g;
+	rc = opt_u64(tp, "gdb.timeout", 1, 600000, &timeout);
+	if (!rc)
+		rc = opt_u64(tp, "gdb.packet", 64, 1 << 20, &pkt);
+	if (!rc)
+		rc = gdb_link_open(&g->l, tp->ctx, addr, (unsigned)timeout,
+				   (size_t)pkt);
+	if (!rc) {
+		g->req = malloc(g->l.pktsize + 1);
+		if (!g->req)
+			rc = cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
+	}
+	if (!rc)
+		rc = gdb_link_req(&g->l, "?", 1, "?");
+	if (!rc && gdb_reply_stop(g->l.reply, g->l.rlen, &sig) != 'S' &&
+	    gdb_reply_stop(g->l.reply, g->l.rlen, &sig) != 'T')
+		rc = cl_seterr(tp->ctx, CL_E_STATE, "gdb %s: the target is "
+			       "not halted and ready ('?' answered '%.20s')",
+			       addr, g->l.reply);
+	if (!rc)
+		rc = gdb_regs_attach(&g->l, b->machine ?
+				     cl_machine_name(b->machine, b->elfclass) :
+				     NULL, &g->r);
+	if (!rc) {
+		g->r.td.big_endian = b->endian == ELFDATA2MSB;
+		g->resume = released_before(tp);
+		cl_log(tp->ctx, CL_LOG_INFO, "gdb %s: %s, packets of %zu "
+		       "bytes%s", addr, g->r.td.arch[0] ? g->r.td.arch :
+		       "no target description", g->l.pktsize,
+		       g->l.no_ack ? ", no-ack mode" : "");
+	}
+	return rc;
+}
+
+static void gdb_close(struct cl_tp *tp)
+{
+	struct gdb *g = tp->priv;
+
+	if (!g)
+		return;
+	if (g->l.fd >= 0 && !g->l.dead && g->resume &&
+	    !gdb_link_interrupt(&g->l))
+		gdb_link_req(&g->l, "D", 1, "D");
+	gdb_link_close(&g->l);
+	free(g->req);
+	free(g);
+	tp->priv = NULL;
+}
+
+static int gdb_describe(struct cl_tp *tp, char *buf, size_t len)
+{
+	struct gdb *g = tp->priv;
+
+	snprintf(buf, len, "gdb %s, %s, packets of %zu bytes%s%s", g->l.addr,
+		 g->r.td.arch[0] ? g->r.td.arch : "no target description",
+		 g->l.pktsize, g->l.no_ack ? ", no-ack" : "",
+		 g->l.running ? ", running" : ", halted");
+	return 0;
+}
+
+const struct cl_tp_ops cl_tp_gdb = {
+	.name = "gdb",
+	.opts = (const struct cl_tp_opt[]){
+		{ .key = "gdb.addr", .arg = "HOST:PORT|unix:PATH",
+		  .help = "the GDB remote stub (QEMU -gdb, OpenOCD's gdb "
+			  "port)" },
+		{ .key = "gdb.timeout", .arg = "MS", .def = "5000",
+		  .help = "bound of every exchange with the stub" },
+		{ .key = "gdb.packet", .arg = "SIZE",
+		  .help = "largest packet to send (default: the stub's "
+			  "PacketSize)" },
+		{ .key = NULL }
+	},
+	.open = gdb_open,
+	.close = gdb_close,
+	.write = gdb_write,
+	.read = gdb_read,
+	.hold = gdb_hold,
+	.release = gdb_release,
+	.describe = gdb_describe,
+};
