@@ -55,7 +55,8 @@ size_t gdb_req_write_hex(char *out, size_t cap, uint64_t addr,
 /* "Xaddr,len:escaped" of the longest prefix of data[0..len) whose packet
  * fits in cap bytes of packet data (the length field names that prefix).
  * *taken: data bytes in the packet (0 when not even one fits; then 0 is
- * returned). Not NUL-terminated: binary. */
+ * returned). len 0 builds the probe "Xaddr,0:" (*taken 0) that asks
+ * whether the stub supports X. Not NUL-terminated: binary. */
 size_t gdb_req_write_bin(uint8_t *out, size_t cap, uint64_t addr,
 			 const uint8_t *data, size_t len, size_t *taken);
 /* "Pn=value": register regnum of bits bits (8..128, a multiple of 8) set
@@ -80,7 +81,8 @@ enum gdb_rx_event {
 			   * data is discarded; ask again with '-') */
 	GDB_RX_TOOBIG,    /* a packet longer than rx->cap - 1 after
 			   * expansion (discarded up to its '#cc') */
-	GDB_RX_BADRLE,    /* '*' with nothing before it or a bad count */
+	GDB_RX_BADRLE,    /* '*' with nothing before it or a bad count,
+			   * or a '}' escape right before '#' */
 };
 
 struct gdb_rx {
@@ -111,8 +113,9 @@ enum gdb_rx_event gdb_rx_feed(struct gdb_rx *rx, const uint8_t *in, size_t n,
 
 /* "Enn" (two hex digits) or "E.text": true, *code = nn (0 for E.text). */
 bool gdb_reply_error(const char *p, size_t n, unsigned *code);
-/* A stop reply: 'S', 'T' (stopped, *signal set), 'W' (exited), 'X'
- * (killed). Return: the letter, or 0 when p is not a stop reply. */
+/* A stop reply: 'S', 'T' (stopped, *signal set), 'W' (exited, *signal =
+ * the exit status), 'X' (killed, *signal set). signal may be NULL.
+ * Return: the letter, or 0 when p is not a stop reply. */
 int gdb_reply_stop(const char *p, size_t n, unsigned *signal);
 
 struct gdb_features {
@@ -132,8 +135,11 @@ int gdb_xfer_reply(const char *p, size_t n, const char **data, size_t *dlen);
 
 /* ---- target descriptions ---------------------------------------------- */
 
-#define GDB_TDESC_MAX_REGS 256
-#define GDB_TDESC_NAME 24
+/* Measured on QEMU 7.2: riscv64 virt sends 193 registers; aarch64 228
+ * (cortex-a53), 283 (-cpu max); the longest name is 25 bytes
+ * ("ID_AA64ISAR2_EL1_RESERVED"). */
+#define GDB_TDESC_MAX_REGS 1024
+#define GDB_TDESC_NAME 32
 #define GDB_TDESC_MAX_DEPTH 4
 
 struct gdb_reg {
@@ -158,8 +164,10 @@ typedef int (*gdb_include_fn)(void *arg, const char *href, const char **text,
 /* Parse one target description document xml[0..n) into td (start with a
  * zeroed td), in document order: <architecture>, <reg name= bitsize=
  * [regnum=]> (a reg without regnum gets td->next_regnum; every reg sets
- * next_regnum to its number + 1), and <xi:include href=...> expanded in
- * place through fetch, at most GDB_TDESC_MAX_DEPTH deep. Other elements
+ * next_regnum to its number + 1; a name of GDB_TDESC_NAME bytes or more
+ * is numbered but not kept), and <xi:include href=...> expanded in
+ * place through fetch, at most GDB_TDESC_MAX_DEPTH deep (the top
+ * document is depth 0). Other elements
  * are skipped. Return: 0, or -1 with a phrase in why[0..whylen) ("reg
  * without name", "bitsize 0 of 'pc'", "too many registers", "include
  * 'x.xml' nested too deep", "unterminated tag", ...). */
@@ -175,7 +183,7 @@ const struct gdb_reg *gdb_tdesc_find(const struct gdb_tdesc *td,
  * uses for machine ("riscv64", "riscv32", "aarch64", "arm"): fills td with
  * pc and the argument registers under their names (riscv: pc, a0..a7 and
  * x10..x17; aarch64: pc, x0..x7; arm: pc, r0..r3). Return 0, or -1 for a
- * machine it does not know. */
+ * machine it does not know. td->big_endian is kept. */
 int gdb_tdesc_fallback(struct gdb_tdesc *td, const char *machine);
 
 /* The description's architecture fits the board's machine name:
