@@ -35,7 +35,10 @@
 #
 # CARD_MACHINE=riscv64-gdb and aarch64-gdb start a card with no ROM at all,
 # for the gdb transport: QEMU's gdbstub on DIR/gdb.sock, held with -S,
-# RAM in the shared file all the same (so tests can compare it).
+# RAM in the shared file all the same (so tests can compare it), and
+# -no-shutdown: a payload's power-off stops the machine (run state
+# "shutdown") instead of ending QEMU, so its status word can still be read
+# through the gdbstub.
 # riscv64-gdb: -M virt -bios none, 128 MiB at 0x80000000 (boards/
 # qemu-virt-riscv64-gdb.board). aarch64-gdb: qemu-system-aarch64
 # ($QEMU_AARCH64) -M virt -cpu cortex-a53, 256 MiB at 0x40000000, PL011 in
@@ -186,7 +189,7 @@ do_start() { # DIR [NAME]
 		# shellcheck disable=SC2086
 		"$QEMU" -M virt,memory-backend=ram -m $RAM_SIZE -smp 1 \
 			-bios none $backend -nographic -serial file:"$uart" \
-			-monitor none -qmp unix:"$qmp",server=on,wait=off \
+			-no-shutdown -monitor none -qmp unix:"$qmp",server=on,wait=off \
 			$gdbsock -S -pidfile "$dir/qemu.pid" \
 			</dev/null >"$dir/qemu.log" 2>&1 &
 		;;
@@ -194,7 +197,7 @@ do_start() { # DIR [NAME]
 		# shellcheck disable=SC2086
 		"$QEMU" -M virt,memory-backend=ram -cpu cortex-a53 \
 			-m $RAM_SIZE -smp 1 $backend -nographic \
-			-serial file:"$uart" -monitor none \
+			-serial file:"$uart" -monitor none -no-shutdown \
 			-qmp unix:"$qmp",server=on,wait=off \
 			$gdbsock -S -pidfile "$dir/qemu.pid" \
 			</dev/null >"$dir/qemu.log" 2>&1 &

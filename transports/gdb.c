@@ -16,7 +16,10 @@
  *
  * While the target runs (after release, when --wait or status reads the
  * mailbox), a read or write interrupts it, does its work and continues it:
- * the payload pauses for the length of one exchange.
+ * the payload pauses for the length of one exchange. A target that
+ * stopped by itself (its stop reply came unasked: a payload that powered
+ * the machine off under QEMU's -no-shutdown, or hit a breakpoint) is read
+ * as it is and never continued: its status word is still there to read.
  *
  * Closing: a target this session released is left running (interrupted if
  * needed, then D: detach); one it held, or whose load failed, is left
@@ -41,6 +44,8 @@ struct gdb {
 	uint8_t *req;       /* a request being built, pktsize + 1 bytes */
 	bool no_x;          /* X answered empty: M from then on */
 	bool resume;        /* detach at close, leaving the target running */
+	bool watch;         /* our watchpoint on the status word is set */
+	const struct cl_board *board;
 };
 
 static int opt_u64(struct cl_tp *tp, const char *key, uint64_t lo,
@@ -72,12 +77,62 @@ static int want_ok(struct gdb_link *l, const char *what, uint64_t addr)
 			 "at 0x%" PRIx64, l->addr, l->reply, what, addr);
 }
 
+/* A write watchpoint on the mailbox's status word: the target stops when
+ * the payload posts its status, before it can power the machine off (QEMU
+ * riscv's test device ends QEMU at once), so --wait reads it. A stub
+ * without watchpoints (empty reply, or Enn) leaves --wait to polling. */
+static int watch_status(struct gdb *g, const struct cl_board *b, bool on)
+{
+	char req[64];
+	uint64_t a = b->mailbox + CARDBOOT_MB_STATUS_OFF;
+	int rc;
+
+	snprintf(req, sizeof(req), "%c2,%" PRIx64 ",4", on ? 'Z' : 'z', a);
+	rc = gdb_link_req(&g->l, req, strlen(req), req);
+	if (!rc)
+		g->watch = on && !strcmp(g->l.reply, "OK");
+	if (!rc && on && !g->watch)
+		cl_log(g->l.ctx, CL_LOG_INFO, "gdb %s: no write watchpoint "
+		       "('%.20s'); --wait polls the status word", g->l.addr,
+		       g->l.reply);
+	return rc;
+}
+
+/* Stopped by the watchpoint: some stubs (QEMU) stop before the store is
+ * done. Step over it with the watchpoint out, so the status word read
+ * next is the one the payload posted, then put the watchpoint back. */
+static int step_past_watch(struct gdb *g)
+{
+	const struct cl_board *b = g->board;
+	unsigned sig;
+	int rc = watch_status(g, b, false);
+
+	if (!rc)
+		rc = gdb_link_req(&g->l, "s", 1, "s");
+	if (!rc && gdb_reply_stop(g->l.reply, g->l.rlen, &sig) != 'T' &&
+	    gdb_reply_stop(g->l.reply, g->l.rlen, &sig) != 'S')
+		rc = cl_seterr(g->l.ctx, CL_E_IO, "gdb %s: '%.20s' in reply "
+			       "to a single step", g->l.addr, g->l.reply);
+	if (!rc)
+		rc = watch_status(g, b, true);
+	return rc;
+}
+
 /* Halt a running target for an exchange; pause says to continue it
- * after (paired with unpause). */
+ * after (paired with unpause). With the status watchpoint set, give the
+ * payload a moment to stop by itself first: --wait's polls then rarely
+ * interrupt it. */
+#define WATCH_GRACE_MS 50
+
 static int pause_for(struct gdb *g, bool *paused)
 {
-	*paused = g->l.running;
-	return gdb_link_interrupt(&g->l);
+	bool was = g->l.running;
+	int rc = gdb_link_stop(&g->l, g->watch ? WATCH_GRACE_MS : 0);
+
+	*paused = was && !g->l.self_stop;
+	if (!rc && was && g->l.watch_stop)
+		rc = step_past_watch(g);
+	return rc;
 }
 
 static int unpause(struct gdb *g, bool paused, int rc)
@@ -230,6 +285,8 @@ static int gdb_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 					  def[i]);
 	if (!rc)
 		rc = gdb_regs_set(&g->l, &g->r, &g->r.pc, entry);
+	if (!rc && b->has_mailbox && !g->watch)
+		rc = watch_status(g, b, true);
 	if (!rc)
 		rc = gdb_link_resume(&g->l, "c", "c");
 	if (!rc) {
@@ -271,6 +328,7 @@ static int gdb_open(struct cl_tp *tp)
 	if (!g)
 		return cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
 	g->l.fd = -1;
+	g->board = b;
 	tp->priv = g;
 	rc = opt_u64(tp, "gdb.timeout", 1, 600000, &timeout);
 	if (!rc)
@@ -311,9 +369,16 @@ static void gdb_close(struct cl_tp *tp)
 
 	if (!g)
 		return;
-	if (g->l.fd >= 0 && !g->l.dead && g->resume &&
-	    !gdb_link_interrupt(&g->l))
-		gdb_link_req(&g->l, "D", 1, "D");
+	/* a target that stopped by itself stays so: QEMU cannot continue
+	 * a machine that powered off under -no-shutdown */
+	if (g->l.fd >= 0 && !g->l.dead && !g->l.self_stop &&
+	    (g->resume || g->watch) && !gdb_link_interrupt(&g->l) &&
+	    !g->l.self_stop) {
+		if (g->watch)
+			watch_status(g, tp->board, false);
+		if (g->resume)
+			gdb_link_req(&g->l, "D", 1, "D");
+	}
 	gdb_link_close(&g->l);
 	free(g->req);
 	free(g);

@@ -260,7 +260,20 @@ int gdb_link_resume(struct gdb_link *l, const char *data, const char *what)
 	return rc;
 }
 
+/* A packet the stub sent while the target ran (it stopped by itself)? */
+static bool pending(struct gdb_link *l, unsigned ms)
+{
+	struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+
+	return l->inpos < l->inlen || poll(&pfd, 1, (int)ms) > 0;
+}
+
 int gdb_link_interrupt(struct gdb_link *l)
+{
+	return gdb_link_stop(l, 0);
+}
+
+int gdb_link_stop(struct gdb_link *l, unsigned grace_ms)
 {
 	static const uint8_t intr = GDB_INTERRUPT;
 	unsigned sig;
@@ -268,7 +281,8 @@ int gdb_link_interrupt(struct gdb_link *l)
 
 	if (!l->running)
 		return 0;
-	rc = send_all(l, &intr, 1, "interrupt");
+	l->self_stop = pending(l, grace_ms);
+	rc = l->self_stop ? 0 : send_all(l, &intr, 1, "interrupt");
 	if (!rc)
 		rc = wait_packet(l, "interrupt", 0, l->timeout_ms);
 	if (rc)
@@ -283,6 +297,11 @@ int gdb_link_interrupt(struct gdb_link *l)
 		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: '%.20s' where the "
 				 "stop reply to an interrupt belongs", l->addr,
 				 l->reply);
+	/* our own watchpoint (gdb.c's on the status word) is ours to
+	 * continue from, like an interrupt */
+	l->watch_stop = strstr(l->reply, "watch:") != NULL;
+	if (l->watch_stop)
+		l->self_stop = false;
 	l->running = false;
 	return 0;
 }

@@ -24,6 +24,10 @@ struct gdb_link {
 	unsigned timeout_ms;    /* of one exchange */
 	bool no_ack;            /* QStartNoAckMode agreed */
 	bool running;           /* continued, no stop reply since */
+	bool self_stop;         /* it stopped on its own (a power-off under
+				 * -no-shutdown, a breakpoint), not by our
+				 * interrupt: not ours to continue */
+	bool watch_stop;        /* the last stop was a watchpoint's */
 	bool dead;              /* the connection is gone */
 	struct gdb_features feat;
 	size_t pktsize;         /* the most packet data sent at once */
@@ -57,8 +61,13 @@ int gdb_link_req(struct gdb_link *l, const void *data, size_t n,
 /* Send a packet that has no reply until the target stops (c, vCont;c):
  * waits only for its ack. Sets l->running. */
 int gdb_link_resume(struct gdb_link *l, const char *data, const char *what);
-/* Stop a running target: 0x03, then its stop reply (S or T). A target
- * that exited (W, X) is CL_E_IO. Nothing to do when not running. */
+/* Stop a running target: 0x03, then its stop reply (S or T); a stop
+ * reply already waiting means it stopped by itself (l->self_stop set, no
+ * interrupt sent). A target that exited (W, X) is CL_E_IO. Nothing to do
+ * when not running. */
 int gdb_link_interrupt(struct gdb_link *l);
+/* The same, waiting up to grace_ms for the target to stop by itself
+ * before interrupting it. */
+int gdb_link_stop(struct gdb_link *l, unsigned grace_ms);
 
 #endif /* CL_GDBLINK_H */
