@@ -217,6 +217,19 @@ int gdb_link_req(struct gdb_link *l, const void *data, size_t n,
 	return rc ? rc : wait_packet(l, what, flen, l->timeout_ms);
 }
 
+int gdb_link_send(struct gdb_link *l, const void *data, size_t n,
+		  const char *what)
+{
+	size_t flen;
+
+	return send_packet(l, data, n, what, &flen);
+}
+
+int gdb_link_recv(struct gdb_link *l, const char *what)
+{
+	return wait_packet(l, what, 0, l->timeout_ms);
+}
+
 /* Only the ack of a packet with no reply: in no-ack mode nothing. */
 static int wait_ack(struct gdb_link *l, const char *what, size_t flen)
 {

@@ -58,6 +58,12 @@ void gdb_link_close(struct gdb_link *l);
  * malformed or oversized reply, the connection lost). */
 int gdb_link_req(struct gdb_link *l, const void *data, size_t n,
 		 const char *what);
+/* Pipelining: send a packet without waiting, and later take the next
+ * reply (in the order the requests went). A '-' then cannot be answered
+ * by resending: it is an error. */
+int gdb_link_send(struct gdb_link *l, const void *data, size_t n,
+		  const char *what);
+int gdb_link_recv(struct gdb_link *l, const char *what);
 /* Send a packet that has no reply until the target stops (c, vCont;c):
  * waits only for its ack. Sets l->running. */
 int gdb_link_resume(struct gdb_link *l, const char *data, const char *what);
