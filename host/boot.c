@@ -400,14 +400,14 @@ int cl_boot_plan(struct cl_ctx *ctx, const struct cl_boot_spec *sp,
 	}
 	bt = &in->pub;
 	bt->board = sp->board;
-	/* what the ROM announced, if it has (reading only) */
-	rc = tp && sp->board->has_mailbox ?
-		     cl_status(ctx, sp->board, tp, &st) : 0;
 	/* the card pages image 0 will take, allocated while it inflates */
-	warm = sp->warm && !rc ? cl_warm_start(sp, tp) : NULL;
-	if (!rc)
-		rc = plan_images(ctx, sp, bt, &bz);
+	warm = sp->warm ? cl_warm_start(sp, tp) : NULL;
+	rc = plan_images(ctx, sp, bt, &bz);
 	cl_warm_stop(warm);
+	/* what the ROM announced, if it has (reading only): after the
+	 * images, so that one that cannot load never touches the card */
+	if (!rc && tp && sp->board->has_mailbox)
+		rc = cl_status(ctx, sp->board, tp, &st);
 	if (!rc)
 		rc = plan_data(ctx, sp, bt, &bz, &st, tp);
 	for (i = 0; !rc && i < bt->nimg; i++) {

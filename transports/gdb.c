@@ -50,7 +50,14 @@ struct gdb {
 	bool resume;        /* detach at close, leaving the target running */
 	bool watch;         /* our watchpoint on the status word is set */
 	const struct cl_board *board;
+	const char *addr;   /* -O gdb.addr */
+	unsigned timeout;
+	size_t maxpkt;
+	bool attached;      /* attach() ran; its result: */
+	int attach_rc;
 };
+
+static int attach(struct cl_tp *tp);
 
 static int opt_u64(struct cl_tp *tp, const char *key, uint64_t lo,
 		   uint64_t hi, uint64_t *v)
@@ -225,7 +232,11 @@ static int gdb_write(struct cl_tp *tp, unsigned win, uint64_t off,
 	struct flight f = { .n = 0 };
 	size_t taken = 0;
 	bool paused;
-	int rc = pause_for(g, &paused);
+	int rc = attach(tp);
+
+	if (rc)
+		return rc;
+	rc = pause_for(g, &paused);
 
 	if (!rc && len && !g->probed) {
 		rc = write_first(g, addr, p, len, &taken);
@@ -326,7 +337,11 @@ static int gdb_read(struct cl_tp *tp, unsigned win, uint64_t off, void *buf,
 	uint64_t addr = tp->board->win[win].addr + off;
 	uint8_t *p = buf;
 	bool paused;
-	int rc = pause_for(g, &paused);
+	int rc = attach(tp);
+
+	if (rc)
+		return rc;
+	rc = pause_for(g, &paused);
 
 	while (!rc && len) {
 		size_t done = 0;
@@ -342,9 +357,10 @@ static int gdb_read(struct cl_tp *tp, unsigned win, uint64_t off, void *buf,
 static int gdb_hold(struct cl_tp *tp)
 {
 	struct gdb *g = tp->priv;
+	int rc = attach(tp);
 
 	g->resume = false;
-	return gdb_link_interrupt(&g->l);
+	return rc ? rc : gdb_link_interrupt(&g->l);
 }
 
 /* release = gdb: arguments, then pc, then continue. */
@@ -359,6 +375,9 @@ static int gdb_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 
 	if (b->release != CL_RELEASE_GDB)
 		return 0;
+	rc = attach(tp);
+	if (rc)
+		return rc;
 	if (!g->r.has_pc)
 		return cl_seterr(tp->ctx, CL_E_STATE, "gdb %s: the target has "
 				 "no register named pc; not released",
@@ -407,7 +426,6 @@ static int gdb_open(struct cl_tp *tp)
 	const struct cl_board *b = tp->board;
 	const char *addr = cl_tp_param(tp, "gdb.addr");
 	uint64_t timeout, pkt, window;
-	unsigned sig;
 	struct gdb *g;
 	int rc;
 
@@ -427,9 +445,26 @@ static int gdb_open(struct cl_tp *tp)
 	if (!rc)
 		rc = opt_u64(tp, "gdb.window", 1, GDB_WINDOW_MAX, &window);
 	g->window = (unsigned)window;
-	if (!rc)
-		rc = gdb_link_open(&g->l, tp->ctx, addr, (unsigned)timeout,
-				   (size_t)pkt);
+	g->timeout = (unsigned)timeout;
+	g->maxpkt = (size_t)pkt;
+	g->addr = addr;
+	return rc;
+}
+
+/* Connect on first use: a boot plans its images before the card is
+ * touched, so an image that cannot load sends the stub nothing. */
+static int attach(struct cl_tp *tp)
+{
+	const struct cl_board *b = tp->board;
+	struct gdb *g = tp->priv;
+	const char *addr = g->addr;
+	unsigned sig;
+	int rc;
+
+	if (g->attached)
+		return g->attach_rc;
+	g->attached = true;
+	rc = gdb_link_open(&g->l, tp->ctx, addr, g->timeout, g->maxpkt);
 	if (!rc) {
 		g->req = malloc(g->l.pktsize + 1);
 		if (!g->req)
@@ -454,6 +489,7 @@ static int gdb_open(struct cl_tp *tp)
 		       "no target description", g->l.pktsize,
 		       g->l.no_ack ? ", no-ack mode" : "");
 	}
+	g->attach_rc = rc;
 	return rc;
 }
 
@@ -482,7 +518,10 @@ static void gdb_close(struct cl_tp *tp)
 static int gdb_describe(struct cl_tp *tp, char *buf, size_t len)
 {
 	struct gdb *g = tp->priv;
+	int rc = attach(tp);
 
+	if (rc)
+		return rc;
 	snprintf(buf, len, "gdb %s, %s, packets of %zu bytes%s%s", g->l.addr,
 		 g->r.td.arch[0] ? g->r.td.arch : "no target description",
 		 g->l.pktsize, g->l.no_ack ? ", no-ack" : "",
