@@ -34,7 +34,10 @@
  *              ramfile.c and qmp.c, pci.c with pcidev.c; both through
  *              mmio.c; usb.c with usbdev.c (finding the device) and
  *              usbfel.c (FEL messages over libusb), fel.c building the
- *              Allwinner FEL protocol's bytes),
+ *              Allwinner FEL protocol's bytes; gdb.c, a GDB remote stub,
+ *              with gdblink.c (the connection), gdbmem.c (memory),
+ *              gdbregs.c (registers), gdbproto.c and gdbtdesc.c (the
+ *              protocol's bytes and target descriptions)),
  *              transport.c is the one bounds-checked path to card memory
  *   under all  ctx.c and error.c (contexts, messages), num.c, file.c,
  *              machine.c

@@ -33,29 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cardboot.h"
-#include "gdblink.h"
-#include "gdbregs.h"
+#include "gdb.h"
 #include "transport.h"
 #include "util.h"
-
-#define GDB_WINDOW_MAX 64
-
-struct gdb {
-	struct gdb_link l;
-	struct gdb_regs r;
-	uint8_t *req;       /* a request being built, pktsize + 1 bytes */
-	bool no_x;          /* X answered empty: M from then on */
-	bool probed;        /* the first write has told X from M */
-	unsigned window;    /* requests in flight at once */
-	bool resume;        /* detach at close, leaving the target running */
-	bool watch;         /* our watchpoint on the status word is set */
-	const struct cl_board *board;
-	const char *addr;   /* -O gdb.addr */
-	unsigned timeout;
-	size_t maxpkt;
-	bool attached;      /* attach() ran; its result: */
-	int attach_rc;
-};
 
 static int attach(struct cl_tp *tp);
 
@@ -71,21 +51,6 @@ static int opt_u64(struct cl_tp *tp, const char *key, uint64_t lo,
 	if (!found)
 		*v = 0;
 	return rc;
-}
-
-/* The stub's answer to a request that wants "OK". */
-static int want_ok(struct gdb_link *l, const char *what, uint64_t addr)
-{
-	unsigned code;
-
-	if (!strcmp(l->reply, "OK"))
-		return 0;
-	if (gdb_reply_error(l->reply, l->rlen, &code))
-		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: the stub refused "
-				 "'%s' at 0x%" PRIx64 " (E%02x)", l->addr, what,
-				 addr, code);
-	return cl_seterr(l->ctx, CL_E_IO, "gdb %s: '%.20s' in reply to '%s' "
-			 "at 0x%" PRIx64, l->addr, l->reply, what, addr);
 }
 
 /* A write watchpoint on the mailbox's status word: the target stops when
@@ -153,204 +118,33 @@ static int unpause(struct gdb *g, bool paused, int rc)
 	return rc;
 }
 
-/* One X or M request for p[0..len) into g->req: its length, and *taken
- * bytes of p it carries. */
-static size_t build_write(struct gdb *g, uint64_t addr, const uint8_t *p,
-			  size_t len, size_t *taken)
-{
-	struct gdb_link *l = &g->l;
-
-	if (!g->no_x)
-		return gdb_req_write_bin(g->req, l->pktsize, addr, p, len,
-					 taken);
-	*taken = gdb_write_hex_max(l->pktsize, addr);
-	if (*taken > len)
-		*taken = len;
-	return *taken ? gdb_req_write_hex((char *)g->req, l->pktsize + 1,
-					  addr, p, *taken) : 0;
-}
-
-static void write_what(const struct gdb *g, char *buf, size_t len,
-		       uint64_t addr, size_t n)
-{
-	snprintf(buf, len, "%c 0x%" PRIx64 ",%zu", g->no_x ? 'M' : 'X', addr,
-		 n);
-}
-
-/* The first write goes alone: an empty answer to X means M from then
- * on, and that write is sent again as M. */
-static int write_first(struct gdb *g, uint64_t addr, const uint8_t *p,
-		       size_t len, size_t *taken)
-{
-	struct gdb_link *l = &g->l;
-	char what[64];
-	int rc;
-
-	for (;;) {
-		size_t n = build_write(g, addr, p, len, taken);
-
-		write_what(g, what, sizeof(what), addr, *taken);
-		if (!n || !*taken)
-			return cl_seterr(l->ctx, CL_E_INTERNAL, "gdb: '%s' does "
-					 "not fit a packet of %zu", what,
-					 l->pktsize);
-		rc = gdb_link_req(l, g->req, n, what);
-		if (rc || l->rlen || g->no_x)
-			return rc ? rc : want_ok(l, what, addr);
-		g->no_x = true;
-		cl_log(l->ctx, CL_LOG_INFO, "gdb %s: no X packet; writing "
-		       "with M", l->addr);
-	}
-}
-
-/* Requests in flight, answered in order. */
-struct flight {
-	uint64_t addr[GDB_WINDOW_MAX];
-	size_t len[GDB_WINDOW_MAX];
-	unsigned head, n;
-};
-
-static int write_collect(struct gdb *g, struct flight *f)
-{
-	uint64_t addr = f->addr[f->head];
-	char what[64];
-	int rc;
-
-	write_what(g, what, sizeof(what), addr, f->len[f->head]);
-	f->head = (f->head + 1) % GDB_WINDOW_MAX;
-	f->n--;
-	rc = gdb_link_recv(&g->l, what);
-	return rc ? rc : want_ok(&g->l, what, addr);
-}
-
 static int gdb_write(struct cl_tp *tp, unsigned win, uint64_t off,
 		     const void *buf, size_t len)
 {
 	struct gdb *g = tp->priv;
-	uint64_t addr = tp->board->win[win].addr + off;
-	const uint8_t *p = buf;
-	struct flight f = { .n = 0 };
-	size_t taken = 0;
 	bool paused;
 	int rc = attach(tp);
 
+	if (!rc)
+		rc = pause_for(g, &paused);
 	if (rc)
 		return rc;
-	rc = pause_for(g, &paused);
-
-	if (!rc && len && !g->probed) {
-		rc = write_first(g, addr, p, len, &taken);
-		g->probed = true;
-		addr += taken;
-		p += taken;
-		len -= taken;
-	}
-	while (!rc && len) {
-		char what[64];
-		size_t n = build_write(g, addr, p, len, &taken);
-		unsigned slot = (f.head + f.n) % GDB_WINDOW_MAX;
-
-		write_what(g, what, sizeof(what), addr, taken);
-		if (!n || !taken) {
-			rc = cl_seterr(tp->ctx, CL_E_INTERNAL, "gdb: '%s' does "
-				       "not fit a packet of %zu", what,
-				       g->l.pktsize);
-			break;
-		}
-		rc = gdb_link_send(&g->l, g->req, n, what);
-		f.addr[slot] = addr;
-		f.len[slot] = taken;
-		f.n++;
-		if (!rc && f.n == g->window)
-			rc = write_collect(g, &f);
-		addr += taken;
-		p += taken;
-		len -= taken;
-	}
-	while (!rc && f.n)
-		rc = write_collect(g, &f);
+	rc = gdb_mem_write(g, tp->board->win[win].addr + off, buf, len);
 	return unpause(g, paused, rc);
-}
-
-/* The reply to "m addr,len" into p: *got bytes (a stub may send fewer). */
-static int read_reply(struct gdb *g, uint64_t addr, uint8_t *p, size_t len,
-		      size_t *got)
-{
-	struct gdb_link *l = &g->l;
-	char what[64];
-	unsigned code;
-	int rc;
-
-	snprintf(what, sizeof(what), "m 0x%" PRIx64 ",%zu", addr, len);
-	rc = gdb_link_recv(l, what);
-	if (rc)
-		return rc;
-	if (gdb_reply_error(l->reply, l->rlen, &code))
-		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: the stub refused "
-				 "'%s' (E%02x)", l->addr, what, code);
-	if (!l->rlen || l->rlen % 2 || l->rlen > 2 * len ||
-	    gdb_hex_get(l->reply, l->rlen, p, l->rlen / 2))
-		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: a malformed reply "
-				 "to '%s' (%zu characters: '%.16s')", l->addr,
-				 what, l->rlen, l->reply);
-	*got = l->rlen / 2;
-	return 0;
-}
-
-/* Up to window m requests from addr on, then their replies in order;
- * *done: bytes read contiguously from addr (less than asked when a stub
- * answered one of them short: the caller asks again from there). */
-static int read_batch(struct gdb *g, uint64_t addr, uint8_t *p, size_t len,
-		      size_t *done)
-{
-	size_t max = gdb_read_max(g->l.pktsize), off = 0, sent = 0;
-	size_t piece[GDB_WINDOW_MAX];
-	unsigned i, k;
-	bool whole = true;
-	int rc = 0;
-
-	for (k = 0; k < g->window && sent < len && !rc; k++) {
-		char req[64];
-		size_t n = gdb_req_read(req, sizeof(req), addr + sent,
-					piece[k] = len - sent < max ?
-					len - sent : max);
-
-		rc = gdb_link_send(&g->l, req, n, req);
-		sent += piece[k];
-	}
-	for (i = 0; i < k && !rc; i++) {
-		size_t got = 0;
-
-		rc = read_reply(g, addr + off, p + off, piece[i], &got);
-		if (whole)
-			off += got;
-		whole = whole && got == piece[i];
-	}
-	*done = off;
-	return rc;
 }
 
 static int gdb_read(struct cl_tp *tp, unsigned win, uint64_t off, void *buf,
 		    size_t len)
 {
 	struct gdb *g = tp->priv;
-	uint64_t addr = tp->board->win[win].addr + off;
-	uint8_t *p = buf;
 	bool paused;
 	int rc = attach(tp);
 
+	if (!rc)
+		rc = pause_for(g, &paused);
 	if (rc)
 		return rc;
-	rc = pause_for(g, &paused);
-
-	while (!rc && len) {
-		size_t done = 0;
-
-		rc = read_batch(g, addr, p, len, &done);
-		addr += done;
-		p += done;
-		len -= done;
-	}
+	rc = gdb_mem_read(g, tp->board->win[win].addr + off, buf, len);
 	return unpause(g, paused, rc);
 }
 

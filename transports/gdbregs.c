@@ -156,9 +156,9 @@ int gdb_regs_attach(struct gdb_link *l, const char *machine,
 	if (rc)
 		return rc;
 	if (machine && !gdb_arch_fits(g->td.arch, machine))
-		return cl_seterr(l->ctx, CL_E_STATE, "gdb %s: the target is "
-				 "'%s', the board's machine '%s'; wrong board "
-				 "or wrong simulator", l->addr, g->td.arch,
+		return cl_seterr(l->ctx, CL_E_NODEV, "gdb %s: the target is "
+				 "'%s', the board's machine '%s': not the card "
+				 "the board describes", l->addr, g->td.arch,
 				 machine);
 	r = find_any(&g->td, pc_names);
 	if (r)

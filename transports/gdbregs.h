@@ -20,7 +20,7 @@ struct gdb_regs {
 /* Read the target description (or take the fallback table of machine, a
  * board machine name or NULL), check its architecture against machine,
  * find the program counter and argument registers by name.
- * Return: 0; CL_E_STATE (the target is another architecture), CL_E_IO
+ * Return: 0; CL_E_NODEV (the target is another architecture), CL_E_IO
  * (no usable description), CL_E_NOMEM. */
 int gdb_regs_attach(struct gdb_link *l, const char *machine,
 		    struct gdb_regs *g);

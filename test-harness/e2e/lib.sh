@@ -379,10 +379,27 @@ if s["type"] == "ET_DYN":
 
 data = open(win, "rb").read()
 orig = open(before, "rb").read()
+# A payload's parameter block (struct cardboot_params, 0x230 bytes) is
+# cardload's to fill after the image: checked by its magic, not the model.
+PARAMS_SIZE, PARAMS_MAGIC = 0x230, 0x4d524150
+pb = h(plan.get("params")) if plan.get("params") else None
+
+def unparam(e, buf):
+    if pb is None or not e["addr"] <= pb < e["addr"] + len(buf):
+        return buf
+    o = pb - e["addr"]
+    return buf[:o] + bytes(PARAMS_SIZE) + buf[o + PARAMS_SIZE:]
+
+if pb is not None:
+    e = next(e for e in exp if e["addr"] <= pb < e["addr"] + e["memsz"])
+    o = e["offset"] + pb - e["addr"]
+    report("parameter block at %s has its magic" % plan.get("params"),
+           struct.unpack_from("<I", data, o)[0] == PARAMS_MAGIC,
+           "magic 0x%08x" % struct.unpack_from("<I", data, o)[0])
 bad = []
 for e in exp:
-    want = open(e["file"], "rb").read()
-    have = data[e["offset"]:e["offset"] + len(want)]
+    want = unparam(e, open(e["file"], "rb").read())
+    have = unparam(e, data[e["offset"]:e["offset"] + len(want)])
     if have != want:
         i = next(i for i in range(len(want)) if have[i:i+1] != want[i:i+1])
         bad.append("phidx %d: first difference at card 0x%x: got %s, want %s"
@@ -392,7 +409,7 @@ report("window holds every segment byte for byte as modelled",
        not bad, "; ".join(bad))
 bss = []
 for e in exp:
-    z = data[e["offset"] + e["filesz"]:e["offset"] + e["memsz"]]
+    z = unparam(e, data[e["offset"]:e["offset"] + e["memsz"]])[e["filesz"]:]
     if z.count(0) != len(z):
         bss.append("phidx %d [0x%x, 0x%x)" % (e["phidx"], e["addr"] + e["filesz"],
                                               e["addr"] + e["memsz"]))

@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# gdb-faults.sh - the gdb transport when things go wrong: every refusal or
+# failure is a clear error and exit code, and the target is never released
+#
+#   - no stub listening, no gdb.addr: exit 6, exit 2
+#   - an image too big for the card's RAM, and an image for another
+#     architecture: refused before cardload sends a single byte (a
+#     listening socket that records what it gets stays empty)
+#   - the board's machine is not the stub's (a riscv64 board against an
+#     aarch64 QEMU): exit 6 naming both, RAM unchanged, CPU held
+#   - QEMU killed mid-load: exit 8, "connection lost"
+#   - a stub that answers E to writes in a range (gdbproxy.py in front of
+#     QEMU): exit 8 naming the address, the card held (never continued,
+#     no GO in the mailbox)
+#   - hostile replies to a memory read (bad checksums, a reply without end,
+#     short, non-hex, none at all): exit 8 with a message naming the
+#     request, within the exchange timeout
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../card-lib.sh"
+
+RV_GDB=qemu-virt-riscv64-gdb
+A64_GDB=qemu-virt-aarch64-gdb
+HELLO_DYN=$CARD_BSP/hello-dyn.elf.gz
+BIG=$CARD_BSP/big-dyn.elf.gz
+PROXY=test-harness/gdb/gdbproxy.py
+require_card "$HELLO_DYN" "$BIG"
+
+# Refused: exit CODE and a message matching RE (grep -E).
+refused() { # LABEL CODE RE
+	is "$1: exit $2" "$RC" "$2"
+	if grep -qE -- "$3" "$T/err"; then
+		ok "$1: the message names the problem"
+	else
+		not_ok "$1: the message names the problem" "want /$3/" \
+			"$(last_run)"
+	fi
+}
+
+# A unix socket that accepts connections and records every byte it gets in
+# $T/rec.bytes (and one line per connection in $T/rec.conns).
+recorder_up() {
+	rm -f "$T/rec.sock" "$T/rec.bytes" "$T/rec.conns"
+	: >"$T/rec.bytes"
+	: >"$T/rec.conns"
+	/usr/bin/python3 - "$T/rec.sock" "$T/rec.bytes" "$T/rec.conns" \
+		<<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+while True:
+    c, _ = s.accept()
+    open(sys.argv[3], "a").write("conn\n")
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        open(sys.argv[2], "ab").write(b)
+    c.close()
+PY
+	REC_PID=$!
+	for _ in $(seq 100); do [ -S "$T/rec.sock" ] && break; sleep 0.02; done
+}
+recorder_down() { kill "$REC_PID" 2>/dev/null; wait "$REC_PID" 2>/dev/null; }
+
+# ---- without a stub ------------------------------------------------------
+
+run_cl boot --board $RV_GDB -O gdb.addr="unix:$T/nothing.sock" "$HELLO_DYN"
+refused "no stub listening" 6 "cannot connect.*nothing\.sock"
+
+run_cl boot --board $RV_GDB -O gdb.addr=localhost:1 "$HELLO_DYN"
+refused "no stub on TCP port 1" 6 "gdb localhost:1: cannot connect"
+
+run_cl boot --board $RV_GDB -O gdb.addr=nocolon "$HELLO_DYN"
+refused "gdb.addr without a port" 2 "want HOST:PORT or unix:PATH"
+
+recorder_up
+run_cl boot --board $RV_GDB -O gdb.addr="unix:$T/rec.sock" --base 0x87000000 \
+	"$BIG"
+refused "40 MiB image at 0x87000000 (past the end of RAM)" 5 \
+	"not inside one RAM window"
+run_cl boot --board $A64_GDB -O gdb.addr="unix:$T/rec.sock" "$HELLO_DYN"
+refused "riscv64 image on the aarch64 board" 4 "riscv64|RISC-V|machine"
+sleep 0.2
+is "refusals before any packet: no connection to the stub" \
+	"$(wc -l <"$T/rec.conns") bytes $(wc -c <"$T/rec.bytes")" "0 bytes 0"
+recorder_down
+
+# ---- QEMU's gdbstub ------------------------------------------------------
+
+# the board's machine is not the stub's
+if CARD_MACHINE=aarch64-gdb card_up 1; then
+	before=$(snapshot "$RAM")
+	run_cl boot --board $RV_GDB -O gdb.addr="unix:$GDB" "$HELLO_DYN"
+	refused "riscv64 board, aarch64 QEMU" 6 "target is 'aarch64'.*riscv64"
+	if cmp -s "$before" "$RAM"; then
+		ok "riscv64 board, aarch64 QEMU: RAM unchanged"
+	else
+		not_ok "riscv64 board, aarch64 QEMU: RAM unchanged"
+	fi
+	rm -f "$before"
+	is "riscv64 board, aarch64 QEMU: CPU still held" "$(card_runstate)" \
+		prelaunch
+	sh $CARD_SH stop "$D"
+else
+	not_ok "aarch64 card starts" "$(cat "$T/card.err")"
+fi
+
+# QEMU killed mid-load: once the first bytes reach its RAM
+if CARD_MACHINE=riscv64-gdb card_up 1; then
+	off=$(( (0x80000000 - WIN_ADDR) + 0x100000 ))
+	(
+		for _ in $(seq 500); do
+			[ "$(od -An -tx8 -j $off -N 8 "$RAM" | tr -d ' ')" != \
+				0000000000000000 ] && break
+			sleep 0.01
+		done
+		kill -9 "$PID"
+	) &
+	killer=$!
+	run_cl load --board $RV_GDB -O gdb.addr="unix:$GDB" "$BIG"
+	wait "$killer"
+	refused "QEMU killed mid-load" 8 "connection lost|connection is gone"
+	if grep -q "released\|staged" "$T/out"; then
+		not_ok "QEMU killed mid-load: nothing staged or released" \
+			"$(last_run)"
+	else
+		ok "QEMU killed mid-load: nothing staged or released"
+	fi
+	sh $CARD_SH stop "$D"
+else
+	not_ok "riscv64 card starts" "$(cat "$T/card.err")"
+fi
+
+end_cards

@@ -1,0 +1,101 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# gdb-qemu.sh - the gdb transport against QEMU's own gdbstub: cards with no
+# ROM at all, loaded, verified and started through the GDB remote protocol
+#
+# Cards are test-harness/card.sh's riscv64-gdb (-M virt -bios none) and
+# aarch64-gdb (-M virt -cpu cortex-a53, no firmware), held with -S, the
+# gdbstub on a unix socket, RAM in a shared file that the test reads to
+# check what cardload wrote. card-bsp's hello (riscv64 and aarch64) is
+# booted with --wait; its UART must show the relocated load address, the
+# argument registers cardload set through the stub, the parameter block,
+# "relocations ok" and "digest ok". A 40 MiB image is loaded and verified
+# through the stub and the RAM file compared with the model
+# (expect-image.py); load --no-start, verify, status and start work as on
+# every other transport.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../card-lib.sh"
+. "$(dirname "$0")/hello-lib.sh"
+
+RV_GDB=qemu-virt-riscv64-gdb
+HELLO_DYN=$CARD_BSP/hello-dyn.elf.gz
+HELLO_EXEC=$CARD_BSP/hello-exec.elf.gz
+BIG=$CARD_BSP/big-dyn.elf.gz
+require_card "$HELLO_DYN" "$HELLO_EXEC" "$BIG"
+
+# Start a gdb card of MACHINE (riscv64-gdb, aarch64-gdb) as card N.
+gdb_card_up() { # MACHINE N
+	CARD_MACHINE=$1 card_up "$2"
+}
+
+# Boot IMAGE with --wait on a fresh card and check hello's report.
+gdb_hello() { # LABEL MACHINE BOARD IMAGE WANT_BASE ARGS...
+	local label=$1 machine=$2 board=$3 image=$4 want_base=$5
+	shift 5
+	if ! gdb_card_up "$machine" 1; then
+		not_ok "$label: card starts" "$(cat "$T/card.err")"
+		return
+	fi
+	run_cl boot --board "$board" -O gdb.addr="unix:$GDB" --json --wait=30 \
+		"$@" "$image"
+	if [ "$RC" -eq 0 ]; then
+		ok "$label: cardload boot --wait exits 0"
+	else
+		not_ok "$label: cardload boot --wait exits 0" "$(card_diag)"
+	fi
+	HELLO_BOARD=$board check_hello "$label" "$want_base"
+	sh $CARD_SH stop "$D"
+}
+
+DTB=$(printf "0x%x" $DTB_ADDR)
+
+# a. riscv64: hello-dyn placed by the loader, a command line, the default
+# arguments (a0 = hart id 0, a1 = the platform DTB QEMU put at the top of
+# RAM, as the card ROM passes them).
+CMDLINE="console=uart gdb=1"
+WANT_ARGS="0x0 $DTB 0x0 0x0"
+gdb_hello "riscv64 hello-dyn via gdbstub" riscv64-gdb $RV_GDB "$HELLO_DYN" "" \
+	--cmdline "$CMDLINE"
+
+# b. riscv64: the ET_EXEC hello with arguments set by register.
+CMDLINE=""
+WANT_ARGS="0x1234 $DTB 0x0 0x55"
+gdb_hello "riscv64 hello-exec, --arg 0=0x1234 --arg 3=0x55" riscv64-gdb \
+	$RV_GDB "$HELLO_EXEC" 0x80200000 --arg 0=0x1234 --arg 3=0x55
+
+# c. 40 MiB through the stub: load (held), the RAM file against the model,
+# verify, status, start --wait.
+if gdb_card_up riscv64-gdb 1; then
+	before=$(snapshot "$RAM")
+	run_cl load --board $RV_GDB -O gdb.addr="unix:$GDB" --json "$BIG"
+	check_load "big-dyn (40 MiB) via gdbstub" "$BIG" "$RAM" "$before" \
+		staged ""
+	rm -f "$before"
+	run_cl verify --board $RV_GDB -O gdb.addr="unix:$GDB" "$BIG"
+	if [ "$RC" -eq 0 ] && grep -q "^same" "$T/out"; then
+		ok "big-dyn: cardload verify through the stub says same"
+	else
+		not_ok "big-dyn: cardload verify through the stub says same" \
+			"$(last_run)"
+	fi
+	is "big-dyn: QEMU still held after load and verify" \
+		"$(card_runstate)" "prelaunch"
+	run_cl status --board $RV_GDB -O gdb.addr="unix:$GDB"
+	if [ "$RC" -eq 0 ] && grep -q "^card *gdb unix:" "$T/out" &&
+		grep -q "riscv:rv64" "$T/out"; then
+		ok "status: names the gdb card and its architecture"
+	else
+		not_ok "status: names the gdb card and its architecture" \
+			"$(last_run)"
+	fi
+	run_cl start --board $RV_GDB -O gdb.addr="unix:$GDB" --wait=30
+	is "big-dyn: cardload start --wait exits 0 (payload DONE)" "$RC" 0
+	uart_text "$T/uart"
+	is "big-dyn: UART says digest ok" \
+		"$(uline "$T/uart" "digest " | cut -d' ' -f1,2)" "digest ok"
+	sh $CARD_SH stop "$D"
+else
+	not_ok "big-dyn: card starts" "$(cat "$T/card.err")"
+fi
+
+end_cards
