@@ -697,7 +697,8 @@ static void test_tdesc_aarch64(void)
 	static struct gdb_tdesc td;
 	static const struct doc docs[] = {
 		{ "aarch64-core.xml", core },
-		{ "aarch64-fpu.xml", "<feature name=\"org.gnu.gdb.aarch64.fpu\">"
+		{ "aarch64-fpu.xml", "<feature name=\"org.gnu.gdb.aarch64."
+		  "fpu\">"
 		  "<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>"
 		  "<reg name=\"v0\" bitsize=\"128\" type=\"aarch64v\" "
 		  "regnum=\"34\"/><reg name=\"fpsr\" bitsize=\"32\"/>"
@@ -725,8 +726,8 @@ static void test_tdesc_aarch64(void)
 	snprintf(core + l, sizeof(core) - l, "<reg name=\"sp\" bitsize=\"64\" "
 		 "type=\"data_ptr\"/><reg name=\"pc\" bitsize=\"64\" type="
 		 "\"code_ptr\"/><flags id=\"cpsr_flags\" size=\"4\"><field "
-		 "name=\"SP\" start=\"0\" end=\"0\"/></flags><reg name=\"cpsr\" "
-		 "bitsize=\"32\" type=\"cpsr_flags\"/></feature>");
+		 "name=\"SP\" start=\"0\" end=\"0\"/></flags><reg name="
+		 "\"cpsr\" bitsize=\"32\" type=\"cpsr_flags\"/></feature>");
 	is_int(parse(&td, target, docs, why), 0, "tdesc aarch64: parsed");
 	ok(!strcmp(td.arch, "aarch64"), "tdesc aarch64: architecture");
 	ok(reg_is(&td, "pc", 32, 64) && reg_is(&td, "x0", 0, 64) &&
@@ -816,7 +817,8 @@ static void test_tdesc_hostile(void)
 		  "regnum '-1' of 'pc'" },
 		{ "<reg name=\"pc\" bitsize=\"64\" regnum=1/>",
 		  "malformed attribute of 'pc'" },
-		{ "<target><reg name=\"pc\" bitsize=\"64\"", "unterminated tag" },
+		{ "<target><reg name=\"pc\" bitsize=\"64\"",
+		  "unterminated tag" },
 		{ "<reg name='pc bitsize='64'/>", "unterminated tag" },
 		{ "<reg name=\"pc\" bitsize=\"64\"/><!-- never closed",
 		  "unterminated comment" },
