@@ -261,6 +261,14 @@ void gdb_rx_init(struct gdb_rx *rx, uint8_t *buf, size_t cap)
 	rx->state = RX_IDLE;
 }
 
+static void rx_fail(struct gdb_rx *rx, enum gdb_rx_event kind)
+{
+	if (!rx->bad) {
+		rx->bad = true;
+		rx->badkind = kind;
+	}
+}
+
 static void rx_start(struct gdb_rx *rx, bool notify)
 {
 	rx->state = RX_DATA;
@@ -270,14 +278,8 @@ static void rx_start(struct gdb_rx *rx, bool notify)
 	rx->badkind = 0;
 	rx->esc = false;
 	rx->notify = notify;
-}
-
-static void rx_fail(struct gdb_rx *rx, enum gdb_rx_event kind)
-{
-	if (!rx->bad) {
-		rx->bad = true;
-		rx->badkind = kind;
-	}
+	if (!rx->cap)		/* not even room for the NUL */
+		rx_fail(rx, GDB_RX_TOOBIG);
 }
 
 /* Append c count times, within cap - 1 (room for the NUL). */

@@ -5,7 +5,8 @@
  *
  * Pure functions and a receive state machine: no I/O, no allocation
  * beyond what a caller hands in (the target-description parser calls back
- * for included documents). transports/gdb.c does the talking; the unit
+ * for included documents). Implemented in gdbproto.c and, for target
+ * descriptions, gdbtdesc.c; transports/gdb.c does the talking; the unit
  * tests feed these hostile bytes directly.
  *
  * Protocol facts (GDB manual, "Remote Protocol"):
@@ -167,8 +168,7 @@ typedef int (*gdb_include_fn)(void *arg, const char *href, const char **text,
  * next_regnum to its number + 1; a name of GDB_TDESC_NAME bytes or more
  * is numbered but not kept), and <xi:include href=...> expanded in
  * place through fetch, at most GDB_TDESC_MAX_DEPTH deep (the top
- * document is depth 0). Other elements
- * are skipped. Return: 0, or -1 with a phrase in why[0..whylen) ("reg
+ * document is depth 0). Other elements are skipped. Return: 0, or -1 with a phrase in why[0..whylen) ("reg
  * without name", "bitsize 0 of 'pc'", "too many registers", "include
  * 'x.xml' nested too deep", "unterminated tag", ...). */
 int gdb_tdesc_parse(struct gdb_tdesc *td, const char *xml, size_t n,

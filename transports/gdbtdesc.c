@@ -114,8 +114,9 @@ static int tdesc_reg(struct gdb_tdesc *td, const char *a, const char *end,
 
 	if (attr(a, end, "name", &name, &nl) != 1 || !nl)
 		return fail(why, whylen, "reg without name");
-	if (attr(a, end, "bitsize", &v, &vl) != 1 ||
-	    dec(v, vl, 1u << 16, &bits) || !bits)
+	if (attr(a, end, "bitsize", &v, &vl) != 1)
+		vl = 0;
+	if (dec(v, vl, 1u << 16, &bits) || !bits)
 		return fail(why, whylen, "bitsize %.*s of '%.*s'",
 			    vl > 16 ? 16 : (int)vl, v, (int)nl, name);
 	switch (attr(a, end, "regnum", &v, &vl)) {
