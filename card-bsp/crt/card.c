@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* card.c - parameter block, console (UART + ring), status and exit on the card
  *
- * The QEMU virt machine gives us an ns16550 UART and the SiFive test device
- * (a register that powers the machine off); cardboot.h gives the mailbox,
- * the console ring and the boot-parameter block. Board addresses are
- * -D overridable.
+ * cardboot.h gives the mailbox, the console ring and the boot-parameter
+ * block. The CPU and board bits (UART, memory barriers, power off) come
+ * from a header chosen by the target: arch-riscv64.h (QEMU virt riscv64:
+ * ns16550, SiFive test device) or arch-aarch64.h (QEMU virt aarch64:
+ * PL011, PSCI). Board addresses are -D overridable.
  *
  * Nothing in this file writes a global in .data (there is none): only the
  * stack, .bss and device registers, so a payload may print before it has
@@ -12,22 +13,13 @@
  */
 #include "card.h"
 
-#ifndef CARD_UART_BASE
-#define CARD_UART_BASE		0x10000000ul	/* ns16550 */
+#if defined(__riscv)
+#include "arch-riscv64.h"
+#elif defined(__aarch64__)
+#include "arch-aarch64.h"
+#else
+#error "card.c: no arch-*.h for this target (riscv64 or aarch64)"
 #endif
-#ifndef CARD_TEST_BASE
-#define CARD_TEST_BASE		0x100000ul	/* SiFive test / finisher */
-#endif
-#ifndef CARDBOOT_MAILBOX_ADDR
-#define CARDBOOT_MAILBOX_ADDR	0x87c00000ul
-#endif
-
-#define UART_THR		0	/* transmit holding register */
-#define UART_LSR		5	/* line status register */
-#define UART_LSR_THRE		0x20	/* THR empty: room for a byte */
-
-#define TEST_PASS		0x5555u
-#define TEST_FAIL		0x3333u	/* | code << 16 */
 
 /* The block the loader fills. In .bss: zero until the host writes it,
  * which it does after zeroing .bss. The notes tell the loader that this
@@ -37,9 +29,10 @@ struct cardboot_params boot_params;
 CARDBOOT_NOTE_ABI_C();
 CARDBOOT_NOTE_PARAMS_C(boot_params);
 
-/* Called by card_trap_entry in start.S with a fresh stack. */
-__attribute__((noreturn)) void card_trap(uint64_t mcause, uint64_t mepc,
-					 uint64_t mtval);
+/* Called by card_trap_entry (crt/start.S, crt/start-aarch64.S) with a fresh
+ * stack. */
+__attribute__((noreturn)) void card_trap(uint64_t cause, uint64_t pc,
+					 uint64_t addr);
 
 static int in_trap;
 
@@ -51,15 +44,6 @@ const struct cardboot_params *card_params(void)
 }
 
 /* ---- console ------------------------------------------------------------ */
-
-static void uart_putc(uint8_t c)
-{
-	volatile uint8_t *uart = (volatile uint8_t *)CARD_UART_BASE;
-
-	while (!(uart[UART_LSR] & UART_LSR_THRE))
-		;
-	uart[UART_THR] = c;
-}
 
 /* The console ring, if the host set one up (it writes the header). */
 static volatile uint8_t *console_ring(void)
@@ -87,7 +71,7 @@ static void console_putc(volatile uint8_t *ring, uint8_t c)
 	uint32_t h = *head;
 
 	ring[CARDBOOT_CONSOLE_DATA_OFF + h % *size] = c;
-	__asm__ volatile("fence w,w" ::: "memory");
+	arch_fence_w_w();
 	*head = h + 1;
 }
 
@@ -95,7 +79,7 @@ void card_putc(int c)
 {
 	volatile uint8_t *ring = console_ring();
 
-	uart_putc((uint8_t)c);
+	arch_uart_putc((uint8_t)c);
 	if (ring)
 		console_putc(ring, (uint8_t)c);
 }
@@ -105,7 +89,7 @@ void card_puts(const char *s)
 	volatile uint8_t *ring = console_ring();
 
 	for (; *s; s++) {
-		uart_putc((uint8_t)*s);
+		arch_uart_putc((uint8_t)*s);
 		if (ring)
 			console_putc(ring, (uint8_t)*s);
 	}
@@ -127,9 +111,9 @@ void card_status(uint32_t status)
 	volatile struct cardboot_mailbox *mb = card_mailbox();
 
 	/* Everything written before (console bytes, results) first. */
-	__asm__ volatile("fence rw,w" ::: "memory");
+	arch_fence_rw_w();
 	mb->status = status;
-	__asm__ volatile("fence w,rw" ::: "memory");
+	arch_fence_w_rw();
 }
 
 /* 16 bits of code travel in the status word and the test device; a non-zero
@@ -149,11 +133,7 @@ uint32_t card_exit_status(int code)
 
 static __attribute__((noreturn)) void power_off(int code)
 {
-	volatile uint32_t *test = (volatile uint32_t *)CARD_TEST_BASE;
-
-	*test = code == 0 ? TEST_PASS : exit_code16(code) << 16 | TEST_FAIL;
-	for (;;)
-		__asm__ volatile("wfi");
+	arch_power_off(code == 0 ? 0 : exit_code16(code));
 }
 
 void card_exit(int code)
@@ -162,12 +142,12 @@ void card_exit(int code)
 	power_off(code);
 }
 
-void card_trap(uint64_t mcause, uint64_t mepc, uint64_t mtval)
+/* cause, pc, addr: riscv mcause, mepc, mtval; aarch64 ESR, ELR, FAR. */
+void card_trap(uint64_t cause, uint64_t pc, uint64_t addr)
 {
 	/* A trap while reporting a trap: just stop. */
 	if (in_trap++)
 		power_off(CARD_EXIT_TRAP);
-	card_printf("card: unexpected trap mcause=0x%lx mepc=0x%lx "
-		    "mtval=0x%lx\n", mcause, mepc, mtval);
+	card_printf(CARD_TRAP_FMT, cause, pc, addr);
 	card_exit(CARD_EXIT_TRAP);
 }

@@ -5,8 +5,8 @@
  * Makefile) and ld/pie.ld or ld/exec.ld; write card_main(). See
  * card-bsp/README.md.
  *
- * Output goes to the ns16550 UART and, when the host gave one, is mirrored
- * into the console ring of cardboot.h. Nothing here allocates, and nothing
+ * Output goes to the UART (ns16550 on riscv64, PL011 on aarch64) and, when
+ * the host gave one, is mirrored into the console ring of cardboot.h. Nothing here allocates, and nothing
  * writes a global in .data: only the stack and .bss are touched, so a
  * payload may call any of it before checking the image digest.
  */
@@ -34,8 +34,9 @@ extern char __image_end[];	/* end of .bss, stack included */
 extern char __stack_top[];
 extern char _start[];
 
-/* Written by the payload: called by _start with the ROM's a0..a3. Its
- * return value is passed to card_exit(). */
+/* Written by the payload: called by _start with the entry registers a0..a3
+ * (aarch64: x0..x3) as the ROM or the host set them. Its return value is
+ * passed to card_exit(). */
 int card_main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 
 /* &boot_params if its magic and version are right, else NULL. */
@@ -62,9 +63,11 @@ void card_status(uint32_t status);
 /* The status card_exit(code) posts: DONE(0) for 0, else FAIL(code). */
 uint32_t card_exit_status(int code);
 
-/* Post card_exit_status(code), then power the machine off through the
- * SiFive test device (QEMU exits with status code & 0xffff, as the exit
- * status of a process: code 0 = success). Spins if that does not work. */
+/* Post card_exit_status(code), then power the machine off: riscv64 through
+ * the SiFive test device (QEMU exits with status code & 0xffff, as the exit
+ * status of a process: code 0 = success), aarch64 through PSCI SYSTEM_OFF
+ * (QEMU exits with status 0: the code is in the status word only). Spins
+ * if that does not work. */
 __attribute__((noreturn)) void card_exit(int code);
 
 /* CRC-32 as cardboot.h defines the image digest (zlib's crc32(): start

@@ -4,7 +4,8 @@
 #
 #   check-payload.sh dyn|exec FILE...      (READELF=llvm-readelf)
 #
-# dyn:  ET_DYN, no PT_INTERP, some dynamic relocations, all R_RISCV_RELATIVE
+# dyn:  ET_DYN, no PT_INTERP, some dynamic relocations, all RELATIVE ones
+#       (R_RISCV_RELATIVE, R_AARCH64_RELATIVE)
 # exec: ET_EXEC, no dynamic relocations
 # both: a PT_NOTE holding the cardload ABI (1) and PARAMS (2) notes
 set -eu
@@ -20,7 +21,7 @@ fail() {
 for f in "$@"; do
 	hdr=$($READELF -h "$f")
 	phdrs=$($READELF -lW "$f")
-	relocs=$($READELF -rW "$f" | grep -E 'R_RISCV_' || true)
+	relocs=$($READELF -rW "$f" | grep -E 'R_(RISCV|AARCH64)_' || true)
 	notes=$($READELF -nW "$f")
 
 	case $kind in
@@ -29,7 +30,8 @@ for f in "$@"; do
 			fail "not ET_DYN"
 		! echo "$phdrs" | grep -q INTERP || fail "has PT_INTERP"
 		[ -n "$relocs" ] || fail "no dynamic relocations"
-		bad=$(echo "$relocs" | grep -v R_RISCV_RELATIVE || true)
+		bad=$(echo "$relocs" |
+			grep -vE 'R_(RISCV|AARCH64)_RELATIVE' || true)
 		[ -z "$bad" ] || fail "non-RELATIVE relocations:
 $bad"
 		;;

@@ -17,18 +17,29 @@
  * and exits 0 (DONE) when relocations and digest are right, else 1 (FAIL).
  *
  * Built as ET_DYN (hello-dyn.elf), ET_EXEC at 0x80200000 (hello-exec.elf)
- * and, with HELLO_BIG, as big-dyn.elf with ~40 MiB of data in .rodata.
+ * and, with HELLO_BIG, as big-dyn.elf with ~40 MiB of data in .rodata; for
+ * aarch64 as hello-aarch64-dyn.elf (ET_DYN), where a0..a3 are x0..x3.
  */
 #include "card.h"
 
-/* The run-time address of a symbol, computed PC-relative (auipc + addi)
- * whatever the code model: right wherever the image was placed, with no
- * relocation involved. The asm keeps the compiler from folding anything. */
+/* The run-time address of a symbol, computed PC-relative (riscv auipc +
+ * addi, aarch64 adrp + add) whatever the code model: right wherever the
+ * image was placed, with no relocation involved. The asm keeps the
+ * compiler from folding anything. */
+#if defined(__aarch64__)
+#define PCREL(sym) ({							\
+	void *p_;							\
+	__asm__("adrp %0, " #sym "\n\tadd %0, %0, :lo12:" #sym		\
+		: "=r"(p_));						\
+	p_;								\
+})
+#else
 #define PCREL(sym) ({							\
 	void *p_;							\
 	__asm__("lla %0, " #sym : "=r"(p_));				\
 	p_;								\
 })
+#endif
 
 static const char str_alpha[] = "alpha";
 static const char str_beta[] = "beta: an address with an addend";
@@ -44,7 +55,8 @@ static __attribute__((noinline)) int helper(int x)
 
 /* Pointers in initialised data, writable (.data) and read-only after
  * relocation (.data.rel.ro). In an ET_DYN image each one is an
- * R_RISCV_RELATIVE relocation the host must have applied. */
+ * R_RISCV_RELATIVE (R_AARCH64_RELATIVE) relocation the host must have
+ * applied. */
 static const void *reloc_data[] = {
 	(const void *)card_main,
 	(const void *)helper,
