@@ -135,10 +135,11 @@ for line in open(sys.argv[1]):
     k, *ns = line.split()
     rows.setdefault(k, []).append([int(x) / 1e9 for x in ns])
 size, reps, qemu = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-print("GDB remote load of %.0f MiB through QEMU's gdbstub (%s), riscv64 virt,"
-      " unix socket: median of %d rounds [min-max]" % (size / 2**20,
-                                                     qemu.split(" (")[0], reps))
-print("  %-44s %16s   %s" % ("", "seconds", "MB/s"))
+print("GDB remote load and verify of %.0f MiB through the gdbstub of %s"
+      % (size / 2**20, qemu.split(" (")[0].replace("QEMU emulator version",
+                                                   "QEMU")))
+print("(riscv64 virt, unix socket), median of %d rounds [min-max]" % reps)
+print("  %-44s %17s  %s" % ("", "seconds", "MB/s"))
 parts = {
     "gdb": ("gdb-multiarch -batch load + compare-sections", "  load",
             "  compare-sections"),
@@ -155,7 +156,7 @@ for k in ("gdb", "cardload"):
         if not v:
             continue
         m = statistics.median(v)
-        print("  %-44s %5.2f [%.2f-%.2f]  %5.1f [%.1f-%.1f]" % (
+        print("  %-44s %6.2f [%.2f-%.2f]  %5.1f [%.1f-%.1f]" % (
             label, m, min(v), max(v), size / m / 1e6, size / max(v) / 1e6,
             size / min(v) / 1e6))
     if len(runs) < reps:
