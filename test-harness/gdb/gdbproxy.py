@@ -145,9 +145,9 @@ class Proxy:
         if data:
             self.client.sendall(data)
 
-    def reply(self, data, ack=True):
+    def reply(self, data):
         """Ack the client's packet and answer it ourselves."""
-        self.to_client((b"" if self.noack or not ack else b"+") + data)
+        self.to_client((b"" if self.noack else b"+") + data)
         self.own = data if data and not self.noack else None
 
     def refused(self, payload):
