@@ -32,7 +32,7 @@ for t in ld.lld llvm-objcopy; do
 done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gdbimage.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-/usr/bin/python3 -c '
+python3 -c '
 import random, sys
 sys.stdout.buffer.write(random.Random(15).randbytes(int(sys.argv[1])))
 ' "$SIZE" >"$tmp/image.bin"
