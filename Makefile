@@ -144,7 +144,8 @@ demo: deps
 # interleaved (load-speed.py); time from `cardload boot` to the payload's
 # first UART byte on the QEMU card, small and large images; the same with
 # the image inflated on the card by card-bsp's gunzip stub instead of the
-# host. BENCH_REPS=N: rounds per row (default 7).
+# host; load and verify of 40 MiB through QEMU's gdbstub, cardload against
+# gdb-multiarch (bench/gdb.sh). BENCH_REPS=N: rounds per row (default 7).
 BENCH_BASE ?= b6a100c
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all card bench-payloads $(FELMON)
@@ -154,6 +155,7 @@ bench: deps
 	$(Q)sh test-harness/bench/first-instruction.sh $(O)
 	$(Q)sh test-harness/bench/usb.sh $(O)
 	$(Q)sh test-harness/bench/linux-x86.sh $(O)
+	$(Q)sh test-harness/bench/gdb.sh $(O)
 
 # The large images of load-speed.py: card-bsp's bulk-exec.elf, Debian's
 # x86_64 vmlinux (its package downloaded once, see bench/vmlinux.sh) and
