@@ -277,7 +277,7 @@ static int attach(struct cl_tp *tp)
 				     NULL, &g->r);
 	if (!rc) {
 		g->r.td.big_endian = b->endian == ELFDATA2MSB;
-		g->resume = released_before(tp);
+		g->resume = g->l.was_running || released_before(tp);
 		cl_log(tp->ctx, CL_LOG_INFO, "gdb %s: %s, packets of %zu "
 		       "bytes%s", addr, g->r.td.arch[0] ? g->r.td.arch :
 		       "no target description", g->l.pktsize,

@@ -394,6 +394,12 @@ static int handshake(struct gdb_link *l, size_t maxpkt)
 
 	if (!rc)
 		rc = gdb_link_req(l, sup, strlen(sup), "qSupported");
+	/* QEMU halts a running machine when a debugger connects and says so
+	 * at once: a stop reply before the answer */
+	while (!rc && strchr("ST", l->reply[0]) && l->reply[0]) {
+		l->was_running = true;
+		rc = gdb_link_recv(l, "qSupported");
+	}
 	if (rc)
 		return rc;
 	if (gdb_supported_parse(l->reply, l->rlen, &l->feat))

@@ -28,6 +28,7 @@ struct gdb_link {
 				 * -no-shutdown, a breakpoint), not by our
 				 * interrupt: not ours to continue */
 	bool watch_stop;        /* the last stop was a watchpoint's */
+	bool was_running;       /* the stub stopped the target as we came */
 	bool dead;              /* the connection is gone */
 	struct gdb_features feat;
 	size_t pktsize;         /* the most packet data sent at once */

@@ -38,8 +38,8 @@ static size_t build_write(struct gdb *g, uint64_t addr, const uint8_t *p,
 	struct gdb_link *l = &g->l;
 
 	if (!g->no_x)
-		return gdb_req_write_bin(g->req, l->pktsize, addr, p, len,
-					 taken);
+		return gdb_req_write_bin(g->req, l->pktsize - 4, addr, p, len,
+					 taken); /* the frame: "$" data "#cc" */
 	*taken = gdb_write_hex_max(l->pktsize, addr);
 	if (*taken > len)
 		*taken = len;

@@ -144,6 +144,18 @@ static const char *const arg_names[][4][3] = {
 	{ { "r0" }, { "r1" }, { "r2" }, { "r3" } },
 };
 
+/* Row of arg_names for a machine or architecture name; 3: none. */
+static unsigned args_of(const char *name)
+{
+	if (!strncmp(name, "riscv", 5))
+		return 0;
+	if (!strncmp(name, "aarch64", 7))
+		return 1;
+	if (!strncmp(name, "arm", 3))
+		return 2;
+	return 3;
+}
+
 int gdb_regs_attach(struct gdb_link *l, const char *machine,
 		    struct gdb_regs *g)
 {
@@ -164,19 +176,14 @@ int gdb_regs_attach(struct gdb_link *l, const char *machine,
 	if (r)
 		g->pc = *r;
 	g->has_pc = r != NULL;
-	for (k = 0; k < 3; k++) {
-		unsigned found = 0;
-
-		for (i = 0; i < 4; i++) {
-			r = find_any(&g->td, arg_names[k][i]);
-			if (r) {
-				g->arg[i] = *r;
-				found |= 1u << i;
-			}
-		}
-		if (found) {
-			g->argmask = found;
-			break;
+	/* the calling convention's names: by the board's machine, else by
+	 * the description's architecture (aarch64 also has an x10) */
+	k = args_of(machine ? machine : g->td.arch);
+	for (i = 0; i < 4 && k < 3; i++) {
+		r = find_any(&g->td, arg_names[k][i]);
+		if (r) {
+			g->arg[i] = *r;
+			g->argmask |= 1u << i;
 		}
 	}
 	return 0;
@@ -200,7 +207,7 @@ static int set_by_g(struct gdb_link *l, const struct gdb_tdesc *td,
 	if (rc)
 		return rc;
 	hexlen = l->rlen;
-	if (hexlen % 2 || hexlen < 2 * (off + n) || hexlen + 2 > l->pktsize)
+	if (hexlen % 2 || hexlen < 2 * (off + n) || hexlen + 5 > l->pktsize)
 		return cl_seterr(l->ctx, CL_E_IO, "gdb %s: the 'g' reply "
 				 "(%zu digits) does not hold register '%s'",
 				 l->addr, hexlen, reg->name);

@@ -21,7 +21,13 @@ RV_GDB=qemu-virt-riscv64-gdb
 HELLO_DYN=$CARD_BSP/hello-dyn.elf.gz
 HELLO_EXEC=$CARD_BSP/hello-exec.elf.gz
 BIG=$CARD_BSP/big-dyn.elf.gz
-require_card "$HELLO_DYN" "$HELLO_EXEC" "$BIG"
+A64_GDB=qemu-virt-aarch64-gdb
+HELLO_A64=$CARD_BSP/hello-aarch64-dyn.elf.gz
+require_card "$HELLO_DYN" "$HELLO_EXEC" "$BIG" "$HELLO_A64"
+if ! command -v qemu-system-aarch64 >/dev/null 2>&1; then
+	not_ok "QEMU aarch64 card" "qemu-system-aarch64 is not installed" \
+		"(test-harness/deps.sh installs qemu-system-arm)"
+fi
 
 # Start a gdb card of MACHINE (riscv64-gdb, aarch64-gdb) as card N.
 gdb_card_up() { # MACHINE N
@@ -62,6 +68,22 @@ CMDLINE=""
 WANT_ARGS="0x1234 $DTB 0x0 0x55"
 gdb_hello "riscv64 hello-exec, --arg 0=0x1234 --arg 3=0x55" riscv64-gdb \
 	$RV_GDB "$HELLO_EXEC" 0x80200000 --arg 0=0x1234 --arg 3=0x55
+
+# d. aarch64 (cortex-a53, EL1, no firmware): hello placed by the loader,
+# the default x0 = 0 and x1 = QEMU's DTB at the start of RAM; then with
+# arguments. Its mailbox is at 0x4fc00000 of RAM at 0x40000000.
+RV_MB_OFF=$MB_OFF
+MB_OFF=$((0x4fc00000 - 0x40000000))
+CMDLINE="console=ttyAMA0 gdb=aarch64"
+WANT_ARGS="0x0 0x40000000 0x0 0x0"
+gdb_hello "aarch64 hello via gdbstub" aarch64-gdb $A64_GDB "$HELLO_A64" "" \
+	--cmdline "$CMDLINE"
+CMDLINE=""
+WANT_ARGS="0x77 0x40000000 0x1234 0xfedcba9876543210"
+gdb_hello "aarch64 hello, --arg 0, 2, 3 (64-bit) at --base 0x48000000" \
+	aarch64-gdb $A64_GDB "$HELLO_A64" 0x48000000 --base 0x48000000 \
+	--arg 0=0x77 --arg 2=0x1234 --arg 3=0xfedcba9876543210
+MB_OFF=$RV_MB_OFF
 
 # c. 40 MiB through the stub: load (held), the RAM file against the model,
 # verify, status, start --wait.
