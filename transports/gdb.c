@@ -203,16 +203,19 @@ static int gdb_release(struct cl_tp *tp, uint64_t entry, const uint64_t *args,
 
 /* Was the target released by an earlier session? The board's mailbox
  * records it (GO), when it has one. */
-static bool released_before(struct cl_tp *tp)
+static int released_before(struct cl_tp *tp, bool *yes)
 {
 	uint8_t w[4];
+	int rc;
 
+	*yes = false;
 	if (!tp->board->has_mailbox || tp->board->release != CL_RELEASE_GDB)
-		return false;
-	if (cl_tp_read(tp, tp->board->mailbox + CARDBOOT_MB_GO_OFF, w, 4))
-		return false;
-	return (tp->board->endian == ELFDATA2MSB ? be32_get(w) : le32_get(w)) ==
-	       CARDBOOT_GO;
+		return 0;
+	rc = cl_tp_read(tp, tp->board->mailbox + CARDBOOT_MB_GO_OFF, w, 4);
+	if (!rc)
+		*yes = (tp->board->endian == ELFDATA2MSB ? be32_get(w) :
+			le32_get(w)) == CARDBOOT_GO;
+	return rc;
 }
 
 static int gdb_open(struct cl_tp *tp)
@@ -277,7 +280,10 @@ static int attach(struct cl_tp *tp)
 				     NULL, &g->r);
 	if (!rc) {
 		g->r.td.big_endian = b->endian == ELFDATA2MSB;
-		g->resume = g->l.was_running || released_before(tp);
+		rc = released_before(tp, &g->resume);
+		g->resume = g->resume || g->l.was_running;
+	}
+	if (!rc) {
 		cl_log(tp->ctx, CL_LOG_INFO, "gdb %s: %s, packets of %zu "
 		       "bytes%s", addr, g->r.td.arch[0] ? g->r.td.arch :
 		       "no target description", g->l.pktsize,

@@ -24,6 +24,7 @@ A64_GDB=qemu-virt-aarch64-gdb
 HELLO_DYN=$CARD_BSP/hello-dyn.elf.gz
 BIG=$CARD_BSP/big-dyn.elf.gz
 PROXY=test-harness/gdb/gdbproxy.py
+MB_GO_W=$MB_GO
 require_card "$HELLO_DYN" "$BIG"
 
 # Refused: exit CODE and a message matching RE (grep -E).
@@ -67,7 +68,7 @@ recorder_down() { kill "$REC_PID" 2>/dev/null; wait "$REC_PID" 2>/dev/null; }
 # ---- without a stub ------------------------------------------------------
 
 run_cl boot --board $RV_GDB -O gdb.addr="unix:$T/nothing.sock" "$HELLO_DYN"
-refused "no stub listening" 6 "cannot connect.*nothing\.sock"
+refused "no stub listening" 6 "nothing\.sock: cannot connect"
 
 run_cl boot --board $RV_GDB -O gdb.addr=localhost:1 "$HELLO_DYN"
 refused "no stub on TCP port 1" 6 "gdb localhost:1: cannot connect"
@@ -132,5 +133,74 @@ if CARD_MACHINE=riscv64-gdb card_up 1; then
 else
 	not_ok "riscv64 card starts" "$(cat "$T/card.err")"
 fi
+
+# ---- a stub that refuses or lies: gdbproxy.py in front of QEMU ------------
+
+# Start a riscv64 gdb card and a proxy in front of it; PSOCK is the proxy.
+proxy_card_up() { # PROXY_ARGS...
+	PSOCK=$T/proxy.sock
+	rm -f "$PSOCK" "$T/proxy.out"
+	CARD_MACHINE=riscv64-gdb card_up 1 || return 1
+	/usr/bin/python3 $PROXY --listen "unix:$PSOCK" --to "unix:$GDB" \
+		--log "$T/proxy.log" "$@" >"$T/proxy.out" 2>&1 &
+	PROXY_PID=$!
+	for _ in $(seq 200); do
+		grep -q ready "$T/proxy.out" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+proxy_card_down() {
+	kill "$PROXY_PID" 2>/dev/null
+	wait "$PROXY_PID" 2>/dev/null
+	sh $CARD_SH stop "$D"
+}
+# The card was never released: QEMU still held, no GO in the mailbox.
+still_held() { # LABEL
+	is "$1: QEMU never continued" "$(card_runstate)" prelaunch
+	isnt "$1: no GO in the mailbox" "$(mb_word "$RAM" $MB_GO)" $CB_GO
+}
+
+# writes to [0x80001000, 0x80001010) answered E0e: hello's second segment
+if proxy_card_up --fail-writes 0x80001000:0x10; then
+	run_cl boot --board $RV_GDB -O gdb.addr="unix:$PSOCK" "$HELLO_DYN"
+	refused "E0e to writes at 0x80001000" 8 \
+		"refused 'M 0x80001000,[0-9]+' at 0x80001000 \(E0e\)"
+	still_held "E0e to writes at 0x80001000"
+	proxy_card_down
+else
+	not_ok "proxy starts" "$(cat "$T/proxy.out" "$T/card.err")"
+fi
+
+# hostile replies to the first memory read (the mailbox's go word, read
+# at attach) and to every resend of that request; timeouts of 2 s
+hostile() { # KIND CODE RE
+	local t0 t1
+	if ! proxy_card_up --hostile "$1"; then
+		not_ok "hostile $1: proxy starts" "$(cat "$T/proxy.out")"
+		return
+	fi
+	t0=$(date +%s%N)
+	run_cl boot --board $RV_GDB -O gdb.addr="unix:$PSOCK" \
+		-O gdb.timeout=2000 "$HELLO_DYN"
+	t1=$(date +%s%N)
+	refused "hostile $1 reply to 'm'" "$2" "$3"
+	if [ $(((t1 - t0) / 1000000)) -lt 8000 ]; then
+		ok "hostile $1: over within 8 s"
+	else
+		not_ok "hostile $1: over within 8 s" \
+			"took $(((t1 - t0) / 1000000)) ms"
+	fi
+	still_held "hostile $1"
+	proxy_card_down
+}
+M_GO="'m 0x87c0000c,4'"
+hostile badsum 8 "3 replies to $M_GO with a bad checksum"
+hostile huge 8 "reply to $M_GO is longer than"
+hostile garbage 8 "malformed reply to $M_GO"
+hostile silent 8 "no reply to $M_GO within 2000 ms"
+# fewer bytes than asked is allowed (the rest is asked for again), but the
+# proxy's made-up bytes are caught when the go word is read back
+hostile short 9 "go word at 0x87c0000c reads back 0x[0-9a-f]+, wrote 0x21216f47"
 
 end_cards
