@@ -10,6 +10,8 @@
 #   - the board's machine is not the stub's (a riscv64 board against an
 #     aarch64 QEMU): exit 6 naming both, RAM unchanged, CPU held
 #   - QEMU killed mid-load: exit 8, "connection lost"
+#   - a stub that takes X (binary) writes, played by gdbproxy.py in front
+#     of QEMU: a 40 MiB image goes in X packets, RAM as modelled
 #   - a stub that answers E to writes in a range (gdbproxy.py in front of
 #     QEMU): exit 8 naming the address, the card held (never continued,
 #     no GO in the mailbox)
@@ -160,6 +162,26 @@ still_held() { # LABEL
 	is "$1: QEMU never continued" "$(card_runstate)" prelaunch
 	isnt "$1: no GO in the mailbox" "$(mb_word "$RAM" $MB_GO)" $CB_GO
 }
+
+# a stub that takes binary X writes (the proxy turns each into QEMU's M):
+# the image goes in X packets, escapes and all, byte for byte
+if proxy_card_up --x-to-m; then
+	: >"$T/proxy.log"
+	before=$(snapshot "$RAM")
+	run_cl load --board $RV_GDB -O gdb.addr="unix:$PSOCK" --json "$BIG"
+	check_load "big-dyn in X packets" "$BIG" "$RAM" "$before" staged ""
+	rm -f "$before"
+	nx=$(grep -c '^X8' "$T/proxy.log")
+	nm=$(grep -c '^M8' "$T/proxy.log")
+	if [ "$nx" -gt 1000 ] && [ "$nm" = 0 ]; then
+		ok "big-dyn in X packets: $nx X packets, no M"
+	else
+		not_ok "big-dyn in X packets: X packets only" "X: $nx, M: $nm"
+	fi
+	proxy_card_down
+else
+	not_ok "proxy starts" "$(cat "$T/proxy.out" "$T/card.err")"
+fi
 
 # writes to [0x80001000, 0x80001010) answered E0e: hello's second segment
 if proxy_card_up --fail-writes 0x80001000:0x10; then

@@ -120,4 +120,46 @@ else
 	not_ok "big-dyn: card starts" "$(cat "$T/card.err")"
 fi
 
+# e. what a boot hands a payload besides its image, over the stub: the
+# card's own DTB read through it and patched, an initrd, a command line,
+# patched globals (card-bsp's check-dyn checks them all and says "ok");
+# then two images, stage1 jumping to hello (--arg 2=@image1).
+CHECK=$CARD_BSP/check-dyn.elf.gz
+STAGE1=$CARD_BSP/stage1.elf.gz
+head -c 5000 /dev/urandom | gzip -1 >"$T/initrd.gz"
+isize=$(stat -c %s "$T/initrd.gz")
+icrc=$(python3 -c 'import sys, zlib; print("0x%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$T/initrd.gz")
+CMDLINE="console=uart root=/dev/ram0 gdb"
+if gdb_card_up riscv64-gdb 1; then
+	run_cl boot --board $RV_GDB -O gdb.addr="unix:$GDB" --json --wait=30 \
+		--dtb-from-card --cmdline "$CMDLINE" \
+		--set "expect_cmdline=str:$CMDLINE" --initrd "$T/initrd.gz" \
+		--set "expect_initrd_crc=$icrc" --set "expect_initrd_size=$isize" \
+		--set magic_value=0x1234abcd --arg 1=@dtb "$CHECK"
+	is "check-dyn: boot --wait exits 0" "$RC" 0
+	uart_text "$T/uart"
+	for what in "check: magic=0x1234abcd" "check: cmdline ok" \
+		"check: initrd ok size=$isize" "check: dtb chosen ok" \
+		"check: done status=$DONE0"; do
+		if grep -qF -- "$what" "$T/uart"; then
+			ok "check-dyn over gdb: UART '$what'"
+		else
+			not_ok "check-dyn over gdb: UART '$what'" "$(card_diag)"
+		fi
+	done
+	sh $CARD_SH stop "$D"
+fi
+if gdb_card_up riscv64-gdb 1; then
+	run_cl boot --board $RV_GDB -O gdb.addr="unix:$GDB" --json --wait=30 \
+		"$STAGE1" --image "$HELLO_DYN" --arg 2=@image1
+	is "stage1 -> hello: boot --wait exits 0" "$RC" 0
+	uart_text "$T/uart"
+	e1=$(json_get "$T/out" boot.images.1.entry 2>/dev/null) || e1=none
+	is_hex "stage1 -> hello: stage1 jumps to image 1's entry" \
+		"$(field "$(grep -m1 "stage1: " "$T/uart")" next)" "$e1"
+	is "stage1 -> hello: hello says digest ok" \
+		"$(uline "$T/uart" "digest " | cut -d' ' -f1,2)" "digest ok"
+	sh $CARD_SH stop "$D"
+fi
+
 end_cards

@@ -3,7 +3,7 @@
 # gdbproxy.py - a GDB remote protocol proxy that can refuse writes and lie
 #
 #   gdbproxy.py --listen ADDR --to ADDR [--fail-writes ADDR:LEN]
-#               [--log FILE] [--hostile KIND]
+#               [--log FILE] [--hostile KIND] [--x-to-m]
 #
 # ADDR is unix:PATH or HOST:PORT. Listens, prints "ready" on stdout, takes
 # one client, then connects to the stub at --to (so the stub only sees a
@@ -27,6 +27,11 @@
 #       short     half as many hex digits as asked (one digit for 1 byte)
 #       garbage   as many characters as asked, none of them hex
 #       silent    an ack ('+' unless in no-ack mode) and no reply at all
+#   --x-to-m      play a stub that takes binary X writes in front of one
+#                 that does not (QEMU): each X packet is un-escaped and sent
+#                 on as the M packet of the same bytes, and the stub's
+#                 PacketSize is offered as at most 0x7f0 so that the M
+#                 packet, twice as long, still fits the stub
 #
 # The client's ack of a reply the proxy made itself is not forwarded (the
 # stub sent nothing to ack); a '-' makes the proxy send its reply again.
@@ -107,6 +112,31 @@ def write_range(payload):
     return addr, n
 
 
+def unescape(data):
+    out, i = bytearray(), 0
+    while i < len(data):
+        if data[i] == 0x7d and i + 1 < len(data):
+            out.append(data[i + 1] ^ 0x20)
+            i += 2
+        else:
+            out.append(data[i])
+            i += 1
+    return bytes(out)
+
+
+def x_as_m(payload):
+    """The M packet carrying an X packet's bytes, or None if it lies."""
+    head, _, data = payload[1:].partition(b":")
+    try:
+        addr, n = (int(x, 16) for x in head.split(b","))
+    except ValueError:
+        return None
+    data = unescape(data)
+    if len(data) != n:
+        return None
+    return b"M%x,%x:" % (addr, n) + data.hex().encode()
+
+
 def read_len(payload):
     try:
         return int(payload[1:].split(b",")[1], 16)
@@ -140,6 +170,7 @@ class Proxy:
         self.asked_noack = False
         self.own = None  # our last reply, while its ack is due
         self.hostile_pkt = None  # the m packet --hostile answers
+        self.asked_sup = False
 
     def to_client(self, data):
         if data:
@@ -174,6 +205,12 @@ class Proxy:
             self.asked_noack = payload == b"QStartNoAckMode"
             if self.refused(payload):
                 return self.reply(frame(b"E0e"))
+            self.asked_sup = payload.startswith(b"qSupported")
+            if self.args.x_to_m and payload[:1] == b"X":
+                m = x_as_m(payload)
+                if m is None:
+                    return self.reply(frame(b"E16"))
+                return self.stub.sendall(frame(m))
             h = self.args.hostile
             if h and payload[:1] == b"m" and self.hostile_pkt in (None, raw):
                 self.hostile_pkt = raw
@@ -184,6 +221,14 @@ class Proxy:
         if kind == "pkt" and self.asked_noack:
             self.noack = payload == b"OK"
             self.asked_noack = False
+        if kind == "pkt" and self.asked_sup and self.args.x_to_m:
+            self.asked_sup = False
+            feats = []
+            for f in payload.split(b";"):
+                if f.startswith(b"PacketSize="):
+                    f = b"PacketSize=%x" % min(int(f[11:], 16), 0x7f0)
+                feats.append(f)
+            raw = frame(b";".join(feats))
         self.to_client(raw)
 
     def run(self):
@@ -209,6 +254,7 @@ def main():
                    default=[], metavar="ADDR:LEN")
     p.add_argument("--log", metavar="FILE")
     p.add_argument("--hostile", choices=HOSTILE)
+    p.add_argument("--x-to-m", action="store_true")
     args = p.parse_args()
 
     lsock, laddr = sock_for(args.listen)
