@@ -12,6 +12,8 @@
 #   - QEMU killed mid-load: exit 8, "connection lost"
 #   - a stub that takes X (binary) writes, played by gdbproxy.py in front
 #     of QEMU: a 40 MiB image goes in X packets, RAM as modelled
+#   - a stub without P that offers no-ack mode (gdbproxy.py): arguments
+#     set through g and G, no acks
 #   - a stub that answers E to writes in a range (gdbproxy.py in front of
 #     QEMU): exit 8 naming the address, the card held (never continued,
 #     no GO in the mailbox)
@@ -177,6 +179,28 @@ if proxy_card_up --x-to-m; then
 		ok "big-dyn in X packets: $nx X packets, no M"
 	else
 		not_ok "big-dyn in X packets: X packets only" "X: $nx, M: $nm"
+	fi
+	proxy_card_down
+else
+	not_ok "proxy starts" "$(cat "$T/proxy.out" "$T/card.err")"
+fi
+
+# a stub without P (registers by g and G) that offers no-ack mode: hello
+# boots with its arguments all the same, and no acks are exchanged
+if proxy_card_up --no-p --offer-noack; then
+	: >"$T/proxy.log"
+	run_cl boot --board $RV_GDB -O gdb.addr="unix:$PSOCK" --wait=30 -v \
+		--arg 0=0x1234 --arg 3=0x55 "$HELLO_DYN"
+	is "no P, no-ack: boot --wait exits 0" "$RC" 0
+	is "no P, no-ack: hello got a0..a3 through G" \
+		"$(tr -d '\r' <"$UART" | grep -m1 -F 'hello: a0=' |
+			sed 's/^.*hello: //')" \
+		"a0=0x1234 a1=0x87e00000 a2=0x0 a3=0x55"
+	if grep -q '^G' "$T/proxy.log" && grep -q "no-ack mode" "$T/err"; then
+		ok "no P, no-ack: cardload fell back to G and took no-ack mode"
+	else
+		not_ok "no P, no-ack: cardload fell back to G and took no-ack mode" \
+			"$(grep -c '^G' "$T/proxy.log") G packets" "$(last_run)"
 	fi
 	proxy_card_down
 else

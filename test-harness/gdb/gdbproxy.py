@@ -3,7 +3,8 @@
 # gdbproxy.py - a GDB remote protocol proxy that can refuse writes and lie
 #
 #   gdbproxy.py --listen ADDR --to ADDR [--fail-writes ADDR:LEN]
-#               [--log FILE] [--hostile KIND] [--x-to-m]
+#               [--log FILE] [--hostile KIND] [--x-to-m] [--no-p]
+#               [--offer-noack]
 #
 # ADDR is unix:PATH or HOST:PORT. Listens, prints "ready" on stdout, takes
 # one client, then connects to the stub at --to (so the stub only sees a
@@ -27,6 +28,12 @@
 #       short     half as many hex digits as asked (one digit for 1 byte)
 #       garbage   as many characters as asked, none of them hex
 #       silent    an ack ('+' unless in no-ack mode) and no reply at all
+#   --no-p        answer every P (register write) empty, as a stub without
+#                 it does: the client must fall back to g and G
+#   --offer-noack offer QStartNoAckMode in front of a stub that does not
+#                 (QEMU): the proxy agrees to it itself, then acks the
+#                 stub's packets on the client's behalf and drops the
+#                 stub's acks on their way to the client
 #   --x-to-m      play a stub that takes binary X writes in front of one
 #                 that does not (QEMU): each X packet is un-escaped and sent
 #                 on as the M packet of the same bytes, and the stub's
@@ -206,6 +213,14 @@ class Proxy:
             if self.refused(payload):
                 return self.reply(frame(b"E0e"))
             self.asked_sup = payload.startswith(b"qSupported")
+            if self.args.no_p and payload[:1] == b"P":
+                return self.reply(frame(b""))
+            if self.args.offer_noack and payload == b"QStartNoAckMode":
+                self.reply(frame(b"OK"))
+                self.noack = True
+                self.own = None
+                self.asked_noack = False
+                return
             if self.args.x_to_m and payload[:1] == b"X":
                 m = x_as_m(payload)
                 if m is None:
@@ -221,14 +236,21 @@ class Proxy:
         if kind == "pkt" and self.asked_noack:
             self.noack = payload == b"OK"
             self.asked_noack = False
-        if kind == "pkt" and self.asked_sup and self.args.x_to_m:
+        if kind == "pkt" and self.asked_sup:
             self.asked_sup = False
             feats = []
             for f in payload.split(b";"):
-                if f.startswith(b"PacketSize="):
+                if f.startswith(b"PacketSize=") and self.args.x_to_m:
                     f = b"PacketSize=%x" % min(int(f[11:], 16), 0x7f0)
                 feats.append(f)
+            if self.args.offer_noack:
+                feats.append(b"QStartNoAckMode+")
             raw = frame(b";".join(feats))
+        if self.args.offer_noack and self.noack:
+            if kind == "ack":
+                return  # the client takes none
+            if kind == "pkt":
+                self.stub.sendall(b"+")  # the stub still wants them
         self.to_client(raw)
 
     def run(self):
@@ -255,6 +277,8 @@ def main():
     p.add_argument("--log", metavar="FILE")
     p.add_argument("--hostile", choices=HOSTILE)
     p.add_argument("--x-to-m", action="store_true")
+    p.add_argument("--no-p", action="store_true")
+    p.add_argument("--offer-noack", action="store_true")
     args = p.parse_args()
 
     lsock, laddr = sock_for(args.listen)
