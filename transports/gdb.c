@@ -118,10 +118,13 @@ static int unpause(struct gdb *g, bool paused, int rc)
 	return rc;
 }
 
-static int gdb_write(struct cl_tp *tp, unsigned win, uint64_t off,
-		     const void *buf, size_t len)
+/* A memory request on the halted target (halted for it if it runs):
+ * a write from wbuf, or a read into rbuf. */
+static int mem(struct cl_tp *tp, unsigned win, uint64_t off,
+	       const void *wbuf, void *rbuf, size_t len)
 {
 	struct gdb *g = tp->priv;
+	uint64_t addr = tp->board->win[win].addr + off;
 	bool paused;
 	int rc = attach(tp);
 
@@ -129,23 +132,21 @@ static int gdb_write(struct cl_tp *tp, unsigned win, uint64_t off,
 		rc = pause_for(g, &paused);
 	if (rc)
 		return rc;
-	rc = gdb_mem_write(g, tp->board->win[win].addr + off, buf, len);
+	rc = wbuf ? gdb_mem_write(g, addr, wbuf, len) :
+		    gdb_mem_read(g, addr, rbuf, len);
 	return unpause(g, paused, rc);
+}
+
+static int gdb_write(struct cl_tp *tp, unsigned win, uint64_t off,
+		     const void *buf, size_t len)
+{
+	return mem(tp, win, off, buf, NULL, len);
 }
 
 static int gdb_read(struct cl_tp *tp, unsigned win, uint64_t off, void *buf,
 		    size_t len)
 {
-	struct gdb *g = tp->priv;
-	bool paused;
-	int rc = attach(tp);
-
-	if (!rc)
-		rc = pause_for(g, &paused);
-	if (rc)
-		return rc;
-	rc = gdb_mem_read(g, tp->board->win[win].addr + off, buf, len);
-	return unpause(g, paused, rc);
+	return mem(tp, win, off, NULL, buf, len);
 }
 
 static int gdb_hold(struct cl_tp *tp)

@@ -12,16 +12,6 @@
 
 HELLO_BOARD=${HELLO_BOARD:-$RV_BOARD}
 
-# Numbers compare as numbers (0x0080 = 128 = 0x80); anything else as text.
-hexnorm() {
-	if [[ $1 =~ ^(0[xX][0-9a-fA-F]{1,16}|[1-9][0-9]{0,18}|0)$ ]]; then
-		printf '0x%x' "$(($1))"
-	else
-		printf '%s' "$1"
-	fi
-}
-is_hex() { is "$1" "$(hexnorm "$2")" "$(hexnorm "$3")"; }
-
 # The UART log without carriage returns, in FILE.
 uart_text() { tr -d '\r' <"$UART" >"$1"; }
 
@@ -30,10 +20,6 @@ uline() { # FILE PREFIX
 	grep -m1 -F -- "hello: $2" "$1" | sed 's/^.*hello: //'
 }
 
-# VALUE of KEY=VALUE in a line of words.
-field() { # LINE KEY
-	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
-}
 
 DONE0=0x4f440000 # CARDBOOT_STATUS_DONE(0)
 PARAMS_MAGIC=0x4d524150

@@ -303,6 +303,21 @@ make_board() { # MACHINE [EXTRA LINE...]
 	} >"$f" && echo "$f"
 }
 
+# Numbers compare as numbers (0x0080 = 128 = 0x80); anything else as text.
+hexnorm() {
+	if [[ $1 =~ ^(0[xX][0-9a-fA-F]{1,16}|[1-9][0-9]{0,18}|0)$ ]]; then
+		printf '0x%x' "$(($1))"
+	else
+		printf '%s' "$1"
+	fi
+}
+is_hex() { is "$1" "$(hexnorm "$2")" "$(hexnorm "$3")"; }
+
+# VALUE of KEY=VALUE in a line of words.
+field() { # LINE KEY
+	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+}
+
 # ---- checking a load ----------------------------------------------------
 
 # After `cardload boot|load --json ... IMAGE` into WINDOW (a copy of which,

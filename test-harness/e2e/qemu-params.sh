@@ -26,25 +26,11 @@
 
 . "$(dirname "$0")/../card-lib.sh"
 
-# Numbers compare as numbers (0x0080 = 128 = 0x80); anything else as text.
-hexnorm() {
-	if [[ $1 =~ ^(0[xX][0-9a-fA-F]{1,16}|[1-9][0-9]{0,18}|0)$ ]]; then
-		printf '0x%x' "$(($1))"
-	else
-		printf '%s' "$1"
-	fi
-}
-is_hex() { is "$1" "$(hexnorm "$2")" "$(hexnorm "$3")"; }
-
 # First UART line (CRs dropped) starting "TAG: PREFIX", without "TAG: ".
 uline() { # TAG PREFIX
 	tr -d '\r' <"$UART" | grep -m1 -F -- "$1: $2" | sed "s/^.*$1: //"
 }
 
-# VALUE of KEY=VALUE in a line of words.
-field() { # LINE KEY
-	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
-}
 
 # A value of the boot in --json ($T/out): images.N.FIELD (every image of the
 # boot: base, entry, span, params), data.NAME.FIELD (initrd, dtb, blobs:
