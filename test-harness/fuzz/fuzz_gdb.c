@@ -67,6 +67,30 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* The request sizes a stub's PacketSize gives (gdbmem.c): the largest
+ * read whose reply fits, the largest M request that fits, and not one
+ * byte more. */
+static void sizes(size_t pktsize, size_t seed)
+{
+	uint64_t addr = 0x80000000u + (uint64_t)seed * 0x1001;
+	size_t rmax = gdb_read_max(pktsize), wmax, cap = pktsize - 3, l;
+	uint8_t *data = calloc(1, pktsize);
+	char *out = malloc(cap);
+
+	check(data && out);
+	check(rmax >= 1 && 2 * rmax + 4 <= pktsize);
+	check(2 * (rmax + 1) + 4 > pktsize);
+	l = gdb_req_read(out, cap, addr, rmax);
+	check(l && l < cap && out[l] == 0 && out[0] == 'm');
+	wmax = gdb_write_hex_max(pktsize, addr);
+	check(wmax >= 1 && wmax < pktsize);
+	l = gdb_req_write_hex(out, cap, addr, data, wmax);
+	check(l && l + 4 <= pktsize && out[l] == 0 && out[0] == 'M');
+	check(!gdb_req_write_hex(out, cap, addr, data, wmax + 1));
+	free(data);
+	free(out);
+}
+
 /* A packet as gdblink.c and its callers take it. */
 static void packet(const struct gdb_rx *rx)
 {
@@ -83,9 +107,12 @@ static void packet(const struct gdb_rx *rx)
 		check(p[0] == 'E' && code < 256);
 	k = gdb_reply_stop(p, n, &sig);
 	check(!k || (k == p[0] && sig < 256));
-	if (!gdb_supported_parse(p, n, &f))
+	if (!gdb_supported_parse(p, n, &f)) {
 		check(!f.packet_size || (f.packet_size >= 64 &&
 					 f.packet_size <= (1u << 20)));
+		if (f.packet_size)
+			sizes(f.packet_size, n);
+	}
 	k = gdb_xfer_reply(p, n, &d, &dl);
 	check(!k || (k == p[0] && d == p + 1 && dl == n - 1));
 	/* a memory read's reply; exactly sized, so over-runs show */
@@ -217,7 +244,7 @@ static void tdesc(const uint8_t *body, size_t n)
 	static const char *const machines[] = { "riscv64", "riscv32",
 						"aarch64", "arm", "x86_64",
 						"mips" };
-	static struct gdb_tdesc td;
+	static struct gdb_tdesc td, fb;
 	struct docs d = { .n = 0 };
 	const struct gdb_reg *r;
 	char why[96];
@@ -256,7 +283,6 @@ static void tdesc(const uint8_t *body, size_t n)
 
 		check(nl > 0 && nl < GDB_TDESC_NAME);
 		check(td.reg[i].bits > 0 && td.reg[i].bits <= (1u << 16));
-		check(td.reg[i].regnum <= (1u << 16));
 	}
 	if (td.nreg) {
 		r = gdb_tdesc_find(&td, td.reg[0].name);
@@ -268,8 +294,27 @@ static void tdesc(const uint8_t *body, size_t n)
 		r = gdb_tdesc_find(&td, names[i]);
 		check(!r || !strcmp(r->name, names[i]));
 	}
-	for (i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+	/* P requests for the first registers, as gdbregs.c sets them */
+	for (i = 0; i < td.nreg && i < 8; i++) {
+		unsigned bits = td.reg[i].bits;
+		char req[64];
+		size_t l = gdb_req_reg(req, sizeof(req), td.reg[i].regnum, bits,
+				       0x8000000000001234u, i & 1);
+
+		check(l < sizeof(req));
+		if (bits >= 8 && bits <= 128 && bits % 8 == 0)
+			check(l && req[0] == 'P' && req[l] == 0 &&
+			      req[l - 2 * (bits / 8) - 1] == '=');
+		else
+			check(!l);
+	}
+	for (i = 0; i < sizeof(machines) / sizeof(machines[0]); i++) {
 		(void)gdb_arch_fits(td.arch, machines[i]);
+		memset(&fb, 0, sizeof(fb));
+		if (!gdb_tdesc_fallback(&fb, machines[i]))
+			check(gdb_arch_fits(fb.arch, machines[i]) &&
+			      gdb_tdesc_find(&fb, "pc"));
+	}
 	for (i = 0; i < d.n; i++)
 		free(d.doc[i]);
 }
