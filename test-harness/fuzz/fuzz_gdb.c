@@ -15,8 +15,9 @@
  *   - target descriptions: BODY split at NUL bytes into the top document
  *     (0) and the documents an <xi:include href="N"> or "N.xml" fetches
  *     (at most 16 fetches, as gdbregs.c allows);
- *   - binary data: escaped, framed and received back, which must give
- *     exactly BODY; and an X request of it, received back.
+ *   - binary data: escaped (and, as a reply, run-length encoded), framed
+ *     and received back, which must give exactly BODY; and an X request
+ *     of it, received back.
  * A violated invariant is __builtin_trap(). FUZZ_DEBUG=1 prints, per
  * input, the events and what the description parse gave.
  */
@@ -338,6 +339,31 @@ static void receive_exactly(const uint8_t *frame, size_t fl, size_t cap,
 	free(buf);
 }
 
+/* BODY escaped and run-length encoded as gdbserver sends replies: a run
+ * of 4 or more of c is c '*' (repeats + 29), at most 97 repeats, never
+ * 6 or 7 (the counts '#' and '$'). out: 2n bytes. Return: its length. */
+static size_t rle(const uint8_t *in, size_t n, uint8_t *out)
+{
+	size_t i = 0, o = 0, k;
+
+	while (i < n) {
+		size_t rep = 0;
+
+		while (i + 1 + rep < n && in[i + 1 + rep] == in[i] && rep < 97)
+			rep++;
+		if (rep == 6 || rep == 7)
+			rep = 5;
+		o += gdb_escape(in + i, 1, out + o, 2, &k);
+		if (rep >= 3) {
+			out[o++] = '*';
+			out[o++] = (uint8_t)(rep + 29);
+			i += rep;
+		}
+		i++;
+	}
+	return o;
+}
+
 static void roundtrip(const uint8_t *hdr, const uint8_t *body, size_t n)
 {
 	uint8_t *esc = malloc(2 * n + 1), *frame = malloc(2 * n + 4);
@@ -350,6 +376,13 @@ static void roundtrip(const uint8_t *hdr, const uint8_t *body, size_t n)
 	fl = gdb_frame(esc, el, frame, el + 4);
 	check(fl == el + 4);
 	check(gdb_frame(esc, el, frame, el + 3) == 0);
+	receive_exactly(frame, fl, n + 1, body, n);
+
+	/* run-length encoded */
+	el = rle(body, n, esc);
+	check(el <= 2 * n);
+	fl = gdb_frame(esc, el, frame, 2 * n + 4);
+	check(fl == el + 4);
 	receive_exactly(frame, fl, n + 1, body, n);
 
 	/* a prefix into a short buffer: whole bytes only */
