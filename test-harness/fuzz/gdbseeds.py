@@ -133,10 +133,10 @@ def seeds():
         b"PacketSize=zz", b"PacketSize=10", b"PacketSize=200000", b";;",
         b"=1", b"+", b"PacketSize=", b"qXfer:features:read-;hwbreak+"))
     # a whole QEMU session: qSupported, ?, the description, reads, writes
+    tx = target("riscv:rv64", ["riscv-64bit-cpu.xml", "riscv-64bit-fpu.xml"])
     s["qemu-session"] = b"".join([
         b"+", frame(qsup), b"+", frame(b"T05thread:p01.01;"),
-        b"+", frame(b"l" + escape(target("riscv:rv64", ["riscv-64bit-cpu.xml",
-                                                        "riscv-64bit-fpu.xml"]))),
+        b"+", frame(b"l" + escape(tx)),
         b"+", frame(b"l" + escape(rv64_cpu())),
         b"+", frame(b"0000008000000000"), b"+", frame(b"OK"),
         b"+", frame(b""), b"+", frame(b"OK"), b"+", frame(b"S05")])
