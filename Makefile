@@ -197,7 +197,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   ?=
 FUZZ_ARGS     = -max_len=1048576 -rss_limit_mb=2048 $(FUZZ_FLAGS)
-FUZZ_TARGETS := fuzz_load fuzz_board fuzz_boot
+FUZZ_TARGETS := fuzz_load fuzz_board fuzz_boot fuzz_gdb
 FUZZ_DIR     := $(O)/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer

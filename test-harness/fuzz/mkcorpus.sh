@@ -8,7 +8,8 @@
 # 1 MiB, a few truncations and byte flips of them, the bad inputs of
 # badinputs.py and, when present, of test-harness/tools/badgen.py),
 # OUTDIR/fuzz_board (boards/*.board and edge cases) and
-# OUTDIR/fuzz_boot (bootseeds.py over the same images). Run from anywhere;
+# OUTDIR/fuzz_boot (bootseeds.py over the same images) and OUTDIR/fuzz_gdb
+# (gdbseeds.py: GDB stub traffic and target descriptions). Run from anywhere;
 # images not built yet are skipped, so the corpus then holds less. O=DIR
 # names the build directory (default build).
 set -eu
@@ -24,8 +25,8 @@ case $build in /*) ;; *) build=$root/$build ;; esac
 out=$1
 max=1048576
 
-rm -rf "$out/fuzz_load" "$out/fuzz_board" "$out/fuzz_boot"
-mkdir -p "$out/fuzz_load" "$out/fuzz_board" "$out/fuzz_boot"
+rm -rf "$out/fuzz_load" "$out/fuzz_board" "$out/fuzz_boot" "$out/fuzz_gdb"
+mkdir -p "$out/fuzz_load" "$out/fuzz_board" "$out/fuzz_boot" "$out/fuzz_gdb"
 load=$out/fuzz_load
 
 # flip PATH OFFSET NEWBYTE_OCTAL: one byte replaced in place
@@ -90,5 +91,7 @@ printf 'name = x\r\ntransport = mem\r\nram=0x80000000 1M # c\r\nunknown-key = 1\
 printf 'name = %0200d\ndescription = \nram = 0x1 0x0\n' 7 >"$b/long-name"
 
 python3 "$here/bootseeds.py" "$out/fuzz_boot" $images
+python3 "$here/gdbseeds.py" "$out/fuzz_gdb"
 echo "mkcorpus: $(ls "$load" | wc -l) load, $(ls "$b" | wc -l) board," \
-	"$(ls "$out/fuzz_boot" | wc -l) boot seeds in $out" >&2
+	"$(ls "$out/fuzz_boot" | wc -l) boot, $(ls "$out/fuzz_gdb" | wc -l) gdb" \
+	"seeds in $out" >&2

@@ -16,14 +16,14 @@ if [ $# -ne 1 ]; then
 fi
 dir=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-targets="fuzz_load fuzz_board fuzz_boot"
+targets="fuzz_load fuzz_board fuzz_boot fuzz_gdb"
 tmp=$(mktemp "${TMPDIR:-/tmp}/fuzz-replay.XXXXXX") || exit 2
 trap 'rm -f "$tmp"' EXIT
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-echo "1..3"
+echo "1..4"
 n=0 failed=0
 for t in $targets; do
 	n=$((n + 1))
