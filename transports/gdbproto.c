@@ -444,7 +444,7 @@ int gdb_supported_parse(const char *p, size_t n, struct gdb_features *f)
 
 		i += len + 1;
 		nl = eq ? (size_t)(eq - item) : len;
-		if (!eq && strchr("+-?", last))
+		if (!eq && last && strchr("+-?", last))
 			nl--;
 		if (!len || !nl)
 			return -1;

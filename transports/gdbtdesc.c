@@ -107,17 +107,19 @@ static int attr(const char *p, const char *end, const char *want,
 static int tdesc_reg(struct gdb_tdesc *td, const char *a, const char *end,
 		     char *why, size_t whylen)
 {
-	const char *name = NULL, *v;
+	const char *name = NULL, *v = "";
 	size_t nl = 0, vl;
 	unsigned bits = 0, regnum = td->next_regnum;
 	struct gdb_reg *r;
 
 	if (attr(a, end, "name", &name, &nl) != 1 || !nl)
 		return fail(why, whylen, "reg without name");
-	if (attr(a, end, "bitsize", &v, &vl) != 1)
+	if (attr(a, end, "bitsize", &v, &vl) != 1) {
+		v = "";
 		vl = 0;
+	}
 	if (dec(v, vl, 1u << 16, &bits) || !bits)
-		return fail(why, whylen, "bitsize %.*s of '%.*s'",
+		return fail(why, whylen, "bitsize '%.*s' of '%.*s'",
 			    vl > 16 ? 16 : (int)vl, v, (int)nl, name);
 	switch (attr(a, end, "regnum", &v, &vl)) {
 	case 1:
@@ -131,6 +133,9 @@ static int tdesc_reg(struct gdb_tdesc *td, const char *a, const char *end,
 		return fail(why, whylen, "malformed attribute of '%.*s'",
 			    (int)nl, name);
 	}
+	if (regnum >= 1u << 16)
+		return fail(why, whylen, "register number %u of '%.*s' past "
+			    "65535", regnum, (int)nl, name);
 	td->next_regnum = regnum + 1;
 	/* a name too long for the table cannot be asked for: counted in
 	 * the numbering, not kept */
