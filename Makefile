@@ -4,7 +4,8 @@
 #   make            library and command (build/)
 #   make check      install missing packages, build, run every test
 #   make demo       install missing packages, build, run the main job
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (LIBDIR, MANDIR, ... below)
+#   make uninstall  the same variables: removes what install put there
 #   SANITIZER=address|undefined|address,undefined   V=1 for full commands
 #   DEVELOPER=1     warnings are errors (CI sets it through make check)
 
@@ -13,6 +14,10 @@ BINDIR     ?= $(PREFIX)/bin
 LIBDIR     ?= $(PREFIX)/lib
 INCDIR     ?= $(PREFIX)/include
 DATADIR    ?= $(PREFIX)/share/cardload
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
@@ -27,6 +32,18 @@ Q := @
 endif
 
 PKGS := libelf zlib libpci libusb-1.0 libdeflate libzstd liblzma
+
+VERSION := $(shell sed -n 's/^\#define CL_VERSION "\(.*\)"$$/\1/p' host/cardload.h)
+SOMAJOR := 0
+SONAME  := libcardload.so.$(SOMAJOR)
+
+# The configured paths are compiled in (the board search path): objects
+# are built again when they change, so `make && make install PREFIX=/usr`
+# installs a command that looks in /usr/share/cardload.
+CONFIG      := $(O)/config.stamp
+CONFIG_TEXT := PREFIX=$(PREFIX) DATADIR=$(DATADIR)
+$(shell mkdir -p $(O) && { [ "$$(cat $(CONFIG) 2>/dev/null)" = \
+	'$(CONFIG_TEXT)' ] || echo '$(CONFIG_TEXT)' >$(CONFIG); })
 
 WARN := -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wvla \
 	-Wwrite-strings -Wshadow -Wpointer-arith -Wformat=2 -Wundef \
@@ -52,6 +69,13 @@ LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 LIB     := $(O)/libcardload.a
 BIN     := $(O)/cardload
+# libcardload.so: the same objects built position-independent, exporting
+# only the functions of the public headers (host/libcardload.map). The
+# command links the static library: one file that runs on a lab machine
+# without the library installed, and the sanitizer builds stay simple.
+PIC_OBJ := $(LIB_SRC:%.c=$(O)/pic/%.o)
+SOLIB   := $(O)/libcardload.so.$(VERSION)
+PC      := $(O)/cardload.pc
 
 UNIT_SRC := $(wildcard test-harness/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
@@ -62,13 +86,41 @@ UNIT_BIN := $(UNIT_SRC:test-harness/unit/%.c=$(O)/tests/%)
 FAULT_OBJ := $(O)/test-harness/fault/fault.o
 FAULT_BIN := $(O)/cardload-fault
 
-.PHONY: all deps check demo bench install clean payloads unit-tests card
-all: $(BIN)
+.PHONY: all deps check demo bench install uninstall clean payloads \
+	unit-tests card
+all: $(BIN) $(if $(SANITIZER),,$(SOLIB) $(PC))
 
-$(O)/%.o: %.c $(wildcard host/*.h host/cli/*.h transports/*.h card-bsp/include/*.h)
+HDRS := $(wildcard host/*.h host/cli/*.h transports/*.h card-bsp/include/*.h)
+
+$(O)/%.o: %.c $(HDRS) $(CONFIG)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/pic/%.o: %.c $(HDRS) $(CONFIG)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC-PIC  $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -c -o $@ $<
+
+$(SOLIB): $(PIC_OBJ) host/libcardload.map
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script=host/libcardload.map -Wl,--no-undefined \
+		-o $@ $(PIC_OBJ) $(LDLIBS)
+	$(Q)ln -sf $(notdir $@) $(O)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(O)/libcardload.so
+
+# pkg-config: the libraries libcardload needs go in Requires.private and
+# Libs.private, so `pkg-config --static --libs cardload` links the .a too.
+$(PC): Makefile $(CONFIG)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+		'includedir=$(INCDIR)' '' 'Name: cardload' \
+		'Description: load ELF images into flash-less cards (libcardload)' \
+		'URL: https://example.invalid/cardload' \
+		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
+		'Libs: -L$${libdir} -lcardload' 'Libs.private: -lfdt -pthread' \
+		'Cflags: -I$${includedir}/cardload' >$@
 
 $(LIB): $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
@@ -122,7 +174,7 @@ SAN_O := $(O)-san
 # The VM and QEMU rigs run once, in the first pass: they test the card side
 # and the real PCI path, and cost minutes; the loader's own code paths run
 # under the sanitizers in every other stream.
-SAN_SKIP := pci-vm usb-vm qemu- linux-x86
+SAN_SKIP := pci-vm usb-vm qemu- linux-x86 install
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card
@@ -168,15 +220,35 @@ bench-payloads: $(BIN) card
 	$(Q)sh test-harness/bench/vmlinux.sh $(O)
 	$(Q)sh test-harness/bench/codedense.sh $(O)
 
-install: $(BIN) $(LIB)
+# What install puts where, and uninstall takes away again.
+INST_HDRS   := host/cardload.h host/cardload_board.h host/cardload_card.h \
+	card-bsp/include/cardboot.h
+INST_BOARDS := $(wildcard boards/*.board)
+INST_FILES   = $(BINDIR)/cardload $(LIBDIR)/libcardload.a \
+	$(LIBDIR)/libcardload.so.$(VERSION) $(LIBDIR)/$(SONAME) \
+	$(LIBDIR)/libcardload.so $(PKGCONFIGDIR)/cardload.pc \
+	$(addprefix $(INCDIR)/cardload/,$(notdir $(INST_HDRS))) \
+	$(INST_BOARDS:boards/%=$(DATADIR)/boards/%) \
+	$(UDEVDIR)/99-cardload.rules
+
+install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
-		$(DESTDIR)$(INCDIR)/cardload $(DESTDIR)$(DATADIR)/boards
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCDIR)/cardload \
+		$(DESTDIR)$(DATADIR)/boards $(DESTDIR)$(UDEVDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cardload
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcardload.a
-	install -m 644 host/cardload.h host/cardload_board.h \
-		host/cardload_card.h card-bsp/include/cardboot.h \
-		$(DESTDIR)$(INCDIR)/cardload/
-	install -m 644 boards/*.board $(DESTDIR)$(DATADIR)/boards/
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libcardload.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcardload.so
+	install -m 644 $(PC) $(DESTDIR)$(PKGCONFIGDIR)/cardload.pc
+	install -m 644 $(INST_HDRS) $(DESTDIR)$(INCDIR)/cardload/
+	install -m 644 $(INST_BOARDS) $(DESTDIR)$(DATADIR)/boards/
+	install -m 644 contrib/99-cardload.rules $(DESTDIR)$(UDEVDIR)/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INST_FILES))
+	-rmdir $(DESTDIR)$(INCDIR)/cardload $(DESTDIR)$(DATADIR)/boards \
+		$(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(O)

@@ -59,6 +59,10 @@
 
 #define CL_VERSION "0.1.0"
 
+/* The version of the library a program runs with ("0.1.0"), which for a
+ * shared libcardload may differ from the CL_VERSION it was built with. */
+const char *cl_version(void);
+
 /* ---- errors ------------------------------------------------------------ */
 
 /* Keep in step with the table in error.c (a test checks every code). */

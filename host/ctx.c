@@ -95,3 +95,8 @@ int cl_interrupted(struct cl_ctx *ctx)
 	cl_seterr(ctx, CL_E_INTR, "interrupted; the card is left held");
 	return 1;
 }
+
+const char *cl_version(void)
+{
+	return CL_VERSION;
+}

@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# install.sh - make install and uninstall into a DESTDIR, as a distribution
+# package build does, and a program built against what was installed with
+# pkg-config alone
+#
+# The tree is built afresh with PREFIX=/usr into a build directory of its
+# own (the paths are compiled in), installed into $T/root, and checked:
+#   - exactly the expected files are there (command, both libraries and
+#     their links, headers, cardload.pc, boards, udev rules)
+#   - the installed command looks for boards in /usr/share/cardload
+#   - libcardload.so's soname, and its exported symbols are exactly the
+#     functions of the installed headers and host/libcardload.map
+#   - test-harness/install/plan.c builds with `pkg-config --cflags --libs
+#     cardload` (shared) and with `pkg-config --static` against
+#     libcardload.a, and both run: the library's version, a board and a
+#     plan of card-bsp's hello
+#   - the build is up to date for its PREFIX and out of date for another
+#   - make uninstall leaves no file behind
+. "$(dirname "$0")/lib.sh"
+
+HELLO=${CARD_BSP:-$BUILD_DIR/card-bsp}/hello-dyn.elf.gz
+ROOT=$T/root
+B=$T/build
+VERSION=$(sed -n 's/^#define CL_VERSION "\(.*\)"$/\1/p' host/cardload.h)
+
+if ! make -s -j2 O="$B" PREFIX=/usr DESTDIR="$ROOT" install \
+	>"$T/install.log" 2>&1; then
+	not_ok "make install PREFIX=/usr DESTDIR=..." "$(tail -n 20 "$T/install.log")"
+	done_testing
+fi
+ok "make install PREFIX=/usr DESTDIR=..."
+
+# ---- what was installed ---------------------------------------------------
+{
+	echo usr/bin/cardload
+	echo usr/include/cardload/cardboot.h
+	echo usr/include/cardload/cardload.h
+	echo usr/include/cardload/cardload_board.h
+	echo usr/include/cardload/cardload_card.h
+	echo usr/lib/libcardload.a
+	echo usr/lib/libcardload.so
+	echo usr/lib/libcardload.so.0
+	echo "usr/lib/libcardload.so.$VERSION"
+	echo usr/lib/pkgconfig/cardload.pc
+	echo usr/lib/udev/rules.d/99-cardload.rules
+	for b in boards/*.board; do
+		echo "usr/share/cardload/boards/${b#boards/}"
+	done
+} | sort >"$T/want"
+(cd "$ROOT" && find . \( -type f -o -type l \) | sed 's|^\./||' | sort) \
+	>"$T/got"
+if cmp -s "$T/want" "$T/got"; then
+	ok "installed exactly the expected $(wc -l <"$T/want") files"
+else
+	not_ok "installed exactly the expected files" \
+		"$(diff "$T/want" "$T/got")"
+fi
+is "libcardload.so is a link to the versioned library" \
+	"$(readlink "$ROOT/usr/lib/libcardload.so") $(readlink "$ROOT/usr/lib/libcardload.so.0")" \
+	"libcardload.so.0 libcardload.so.$VERSION"
+is "the command is executable, the rest is not" \
+	"$(find "$ROOT" -type f -perm -u+x | sed "s|^$ROOT/||" | sort | tr '\n' ' ')" \
+	"usr/bin/cardload usr/lib/libcardload.so.$VERSION "
+if grep -aq "/usr/share/cardload/boards" "$ROOT/usr/bin/cardload" &&
+	! grep -aq "/usr/local/share/cardload" "$ROOT/usr/bin/cardload"; then
+	ok "the installed command searches /usr/share/cardload/boards"
+else
+	not_ok "the installed command searches /usr/share/cardload/boards"
+fi
+
+# ---- the shared library's interface -------------------------------------
+is "soname libcardload.so.0" \
+	"$(readelf -d "$ROOT/usr/lib/libcardload.so.$VERSION" |
+		sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')" libcardload.so.0
+nm -D --defined-only "$ROOT/usr/lib/libcardload.so.$VERSION" |
+	awk '{ sub(/@.*/, "", $3); if ($3 != "CARDLOAD_0") print $3 }' |
+	sort >"$T/exported"
+sed -n 's/^\t\(cl_[a-z0-9_]*\);$/\1/p' host/libcardload.map | sort >"$T/map"
+cat "$ROOT"/usr/include/cardload/cardload*.h | tr '\n' ' ' |
+	grep -oE '(^|[^a-z0-9_])cl_[a-z0-9_]+ *\(' |
+	sed 's/^[^c]*//; s/ *($//' | grep -vx cl_board | sort -u >"$T/declared"
+if cmp -s "$T/exported" "$T/map"; then
+	ok "exports exactly host/libcardload.map ($(wc -l <"$T/map") functions)"
+else
+	not_ok "exports exactly host/libcardload.map" \
+		"$(diff "$T/map" "$T/exported")"
+fi
+if cmp -s "$T/declared" "$T/map"; then
+	ok "host/libcardload.map is every function the public headers declare"
+else
+	not_ok "host/libcardload.map is every function the public headers declare" \
+		"$(diff "$T/declared" "$T/map")"
+fi
+if nm -D --defined-only "$ROOT/usr/lib/libcardload.so.$VERSION" |
+	awk '$2 ~ /[TDBRW]/' | grep -v ' cl_\| CARDLOAD_0' | grep -q .; then
+	not_ok "no symbol but cl_* is exported" \
+		"$(nm -D --defined-only "$ROOT/usr/lib/libcardload.so.$VERSION" |
+			grep -v ' cl_' | head)"
+else
+	ok "no symbol but cl_* is exported"
+fi
+
+# ---- a program built with pkg-config alone -------------------------------
+export PKG_CONFIG_PATH=$ROOT/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$ROOT
+export PKG_CONFIG_LIBDIR=$ROOT/usr/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig
+is "pkg-config --modversion cardload" \
+	"$(pkg-config --modversion cardload 2>&1)" "$VERSION"
+run_plan() { # LABEL BINARY [ENV...]
+	local label=$1 bin=$2
+	shift 2
+	if env "$@" "$bin" "$ROOT/usr/share/cardload/boards/qemu-virt-riscv64.board" \
+		"$HELLO" >"$T/plan.out" 2>&1; then
+		ok "$label: runs"
+	else
+		not_ok "$label: runs" "$(cat "$T/plan.out")"
+	fi
+	is "$label: its output" "$(tr '\n' ' ' <"$T/plan.out")" \
+		"libcardload $VERSION (built with $VERSION) board qemu-virt-riscv64 base 0x80000000 entry 0x80000000 "
+}
+# shellcheck disable=SC2046
+if cc -std=gnu11 -Wall -Werror -o "$T/plan" test-harness/install/plan.c \
+	$(pkg-config --cflags --libs cardload) 2>"$T/cc.err"; then
+	ok "plan.c builds with pkg-config --cflags --libs cardload"
+	if readelf -d "$T/plan" | grep -q 'NEEDED.*libcardload.so.0'; then
+		ok "plan links libcardload.so.0"
+	else
+		not_ok "plan links libcardload.so.0" "$(readelf -d "$T/plan")"
+	fi
+	run_plan "plan (shared)" "$T/plan" LD_LIBRARY_PATH="$ROOT/usr/lib"
+else
+	not_ok "plan.c builds with pkg-config --cflags --libs cardload" \
+		"$(cat "$T/cc.err")"
+fi
+# the static library, with what pkg-config --static adds for it
+# shellcheck disable=SC2046
+if cc -std=gnu11 -Wall -Werror -o "$T/plan-static" test-harness/install/plan.c \
+	$(pkg-config --cflags cardload) "$ROOT/usr/lib/libcardload.a" \
+	$(pkg-config --static --libs cardload | sed 's/-lcardload//') \
+	2>"$T/cc.err"; then
+	ok "plan.c links libcardload.a with pkg-config --static --libs"
+	if readelf -d "$T/plan-static" | grep -q 'libcardload'; then
+		not_ok "plan-static needs no libcardload.so"
+	else
+		ok "plan-static needs no libcardload.so"
+	fi
+	run_plan "plan (static)" "$T/plan-static"
+else
+	not_ok "plan.c links libcardload.a with pkg-config --static --libs" \
+		"$(head -c 2000 "$T/cc.err")"
+fi
+
+# ---- the configured paths are part of the build -------------------------------
+if make -q O="$B" PREFIX=/usr "$B/cardload" >/dev/null 2>&1; then
+	ok "the build is up to date for PREFIX=/usr"
+else
+	not_ok "the build is up to date for PREFIX=/usr"
+fi
+if make -q O="$B" PREFIX=/opt/cardload "$B/cardload" >/dev/null 2>&1; then
+	not_ok "another PREFIX makes the build out of date"
+else
+	ok "another PREFIX makes the build out of date"
+fi
+
+# ---- uninstall ---------------------------------------------------------------
+if make -s O="$B" PREFIX=/usr DESTDIR="$ROOT" uninstall >"$T/uninstall.log" 2>&1
+then
+	ok "make uninstall"
+else
+	not_ok "make uninstall" "$(tail -n 20 "$T/uninstall.log")"
+fi
+left=$(cd "$ROOT" && find . \( -type f -o -type l \) | head)
+is "make uninstall leaves no file" "$left" ""
+left=$(cd "$ROOT" && find . -path '*cardload*' | head)
+is "nor a directory of cardload's" "$left" ""
+rm -rf "$B"
+done_testing
