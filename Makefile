@@ -33,7 +33,7 @@ endif
 
 PKGS := libelf zlib libpci libusb-1.0 libdeflate libzstd liblzma
 
-VERSION := $(shell sed -n 's/^\#define CL_VERSION "\(.*\)"$$/\1/p' host/cardload.h)
+VERSION := $(shell sed -n 's/^\#define CL_VERSION "\(.*\)"$$/\1/p' host/cardload_run.h)
 SOMAJOR := 0
 SONAME  := libcardload.so.$(SOMAJOR)
 
@@ -63,14 +63,19 @@ ALL_CFLAGS += -fsanitize=$(SANITIZER) -fno-omit-frame-pointer \
 LDFLAGS    += -fsanitize=$(SANITIZER)
 endif
 
-LIB_SRC := $(wildcard host/*.c) $(wildcard transports/*.c)
-CLI_SRC := $(wildcard host/cli/*.c)
+# The library holds the commands too (host/cli/ but main.c): cl_run runs
+# them in a program's process.
+CLI_SRC := host/cli/main.c
+LIB_SRC := $(wildcard host/*.c) $(wildcard transports/*.c) \
+	$(filter-out $(CLI_SRC),$(wildcard host/cli/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 LIB     := $(O)/libcardload.a
 BIN     := $(O)/cardload
 # libcardload.so: the same objects built position-independent, exporting
-# only the functions of the public headers (host/libcardload.map). The
+# only cardload_run.h (cl_run, cl_version: host/libcardload.map), whose
+# interface is a command line in and JSON out, so no C structure is part
+# of its ABI; the structure API of cardload.h is for libcardload.a. The
 # command links the static library: one file that runs on a lab machine
 # without the library installed, and the sanitizer builds stay simple.
 PIC_OBJ := $(LIB_SRC:%.c=$(O)/pic/%.o)
@@ -222,7 +227,7 @@ bench-payloads: $(BIN) card
 
 # What install puts where, and uninstall takes away again.
 INST_HDRS   := host/cardload.h host/cardload_board.h host/cardload_card.h \
-	card-bsp/include/cardboot.h
+	host/cardload_run.h card-bsp/include/cardboot.h
 INST_BOARDS := $(wildcard boards/*.board)
 INST_FILES   = $(BINDIR)/cardload $(LIBDIR)/libcardload.a \
 	$(LIBDIR)/libcardload.so.$(VERSION) $(LIBDIR)/$(SONAME) \

@@ -56,12 +56,7 @@
 #include <stdint.h>
 #include "cardload_board.h"
 #include "cardload_card.h"
-
-#define CL_VERSION "0.1.0"
-
-/* The version of the library a program runs with ("0.1.0"), which for a
- * shared libcardload may differ from the CL_VERSION it was built with. */
-const char *cl_version(void);
+#include "cardload_run.h"
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -118,12 +113,7 @@ int cl_exit_code(int err);        /* CL_EXIT_PLACE */
 
 struct cl_ctx;
 
-enum cl_log_level { CL_LOG_ERR, CL_LOG_WARN, CL_LOG_INFO, CL_LOG_DEBUG };
-typedef void (*cl_log_fn)(void *arg, enum cl_log_level lvl, const char *msg);
-/* stage is "write", "zero", "verify"; done/total in bytes */
-typedef void (*cl_progress_fn)(void *arg, const char *stage, uint64_t done,
-			       uint64_t total);
-
+/* cl_log_fn, cl_progress_fn and the log levels: cardload_run.h */
 struct cl_ctx *cl_ctx_new(void);
 void cl_ctx_free(struct cl_ctx *ctx);
 const char *cl_errmsg(const struct cl_ctx *ctx); /* last error, never NULL */
@@ -132,6 +122,9 @@ void cl_set_progress(struct cl_ctx *ctx, cl_progress_fn fn, void *arg);
 /* From a signal handler: make the load in progress stop at its next step
  * with CL_E_INTR, before anything releases the card. */
 void cl_interrupt(struct cl_ctx *ctx);
+/* The same whenever *flag is non-zero (NULL: no flag), for a caller that
+ * cancels from another thread. */
+void cl_set_cancel(struct cl_ctx *ctx, volatile int *flag);
 /* Monotonic milliseconds (CLOCK_MONOTONIC), for timings.
  * Return: milliseconds since an arbitrary fixed point. */
 double cl_now_ms(void);

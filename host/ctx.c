@@ -88,9 +88,14 @@ void cl_interrupt(struct cl_ctx *ctx)
 		ctx->intr = 1; /* async-signal-safe: one store */
 }
 
+void cl_set_cancel(struct cl_ctx *ctx, volatile int *flag)
+{
+	ctx->cancel = flag;
+}
+
 int cl_interrupted(struct cl_ctx *ctx)
 {
-	if (!ctx || !ctx->intr)
+	if (!ctx || !(ctx->intr || (ctx->cancel && *ctx->cancel)))
 		return 0;
 	cl_seterr(ctx, CL_E_INTR, "interrupted; the card is left held");
 	return 1;

@@ -15,6 +15,7 @@
 
 struct cl_ctx {
 	volatile sig_atomic_t intr; /* cl_interrupt() was called */
+	volatile int *cancel;       /* cl_set_cancel(): non-zero stops too */
 	int err;
 	char msg[512];
 	cl_log_fn log;

@@ -68,6 +68,8 @@ struct cli_cmd {
 };
 
 struct cli {
+	FILE *out, *err;             /* stdout and stderr, or cl_run's buffers */
+	bool lib;                    /* run by cl_run: no progress bar */
 	const struct cli_cmd *cmd;
 	const char *name;            /* the command's name, for messages */
 	struct cl_ctx *ctx;
@@ -104,6 +106,13 @@ struct cli {
 /* main.c: set by SIGINT/SIGTERM */
 #include <signal.h>
 extern volatile sig_atomic_t cli_interrupted;
+
+/* run.c: every command (NULL-terminated); run one on c (c->ctx, out and
+ * err set), argv[0] its name; the exit status. cli_free: what a run
+ * leaves, the context included. */
+extern const struct cli_cmd *const cli_cmds[];
+int cli_main(struct cli *c, int argc, char **argv);
+void cli_free(struct cli *c);
 
 /* opts.c */
 int cli_parse(struct cli *c, int argc, char **argv);

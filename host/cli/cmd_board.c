@@ -28,7 +28,7 @@ static void on_error(void *arg, const char *msg)
 	struct lint *l = arg;
 
 	l->nerr++;
-	fprintf(stderr, "cardload board: error: %s\n", cli_safe(msg));
+	fprintf(l->c->err, "cardload board: error: %s\n", cli_safe(msg));
 	if (l->c->json)
 		json_str(&l->c->j, NULL, msg);
 }
@@ -59,7 +59,7 @@ static int lint_one(struct cli *c, const char *arg)
 			json_str(&c->j, "name", b.name);
 		json_end_obj(&c->j);
 	} else if (!rc) {
-		printf("%s: ok (board '%s', %u RAM window%s, %u reserved)\n",
+		fprintf(c->out, "%s: ok (board '%s', %u RAM window%s, %u reserved)\n",
 		       cli_safe(file), cli_safe(b.name), b.nwin,
 		       b.nwin == 1 ? "" : "s", b.nres);
 	}

@@ -74,7 +74,7 @@ static int dry(struct cli *c, const char *what)
 	if (c->json)
 		json_bool(&c->j, "dry_run", true);
 	else
-		printf("dry run: would %s board %s; nothing opened, read or "
+		fprintf(c->out, "dry run: would %s board %s; nothing opened, read or "
 		       "written\n", what, cli_safe(c->board.name));
 	return 0;
 }
@@ -95,7 +95,7 @@ static int cmd_start(struct cli *c)
 		if (c->json)
 			json_bool(&c->j, "released", true);
 		else
-			printf("released  board %s\n", cli_safe(c->board.name));
+			fprintf(c->out, "released  board %s\n", cli_safe(c->board.name));
 	}
 	if (!rc && c->wait)
 		rc = cli_wait(c, tp);
@@ -121,7 +121,7 @@ static int cmd_hold(struct cli *c)
 	if (c->json)
 		json_bool(&c->j, "held", true);
 	else
-		printf("held      board %s\n", cli_safe(c->board.name));
+		fprintf(c->out, "held      board %s\n", cli_safe(c->board.name));
 	return 0;
 }
 
@@ -134,19 +134,19 @@ static void print_status(const struct cli *c, const struct cl_card_status *st)
 {
 	unsigned i;
 
-	printf("mailbox   0x%" PRIx64 " (magic %s, version %u)\n",
+	fprintf(c->out, "mailbox   0x%" PRIx64 " (magic %s, version %u)\n",
 	       c->board.mailbox, word_name(st->magic, CARDBOOT_MB_MAGIC, "ok"),
 	       st->version);
-	printf("rom       %s, hart %" PRIu64 ", platform dtb 0x%" PRIx64 "\n",
+	fprintf(c->out, "rom       %s, hart %" PRIu64 ", platform dtb 0x%" PRIx64 "\n",
 	       word_name(st->ready, CARDBOOT_READY, "READY"), st->hartid,
 	       st->platform_dtb);
-	printf("host      %s, %s, entry 0x%" PRIx64 "\n",
+	fprintf(c->out, "host      %s, %s, entry 0x%" PRIx64 "\n",
 	       word_name(st->staged, CARDBOOT_STAGED, "STAGED"),
 	       word_name(st->go, CARDBOOT_GO, "GO"), st->entry);
 	for (i = 0; i < CARDBOOT_NARGS; i++)
 		if (st->argmask >> i & 1)
-			printf("arg%u      0x%" PRIx64 "\n", i, st->arg[i]);
-	printf("status    0x%08x\n", st->status);
+			fprintf(c->out, "arg%u      0x%" PRIx64 "\n", i, st->arg[i]);
+	fprintf(c->out, "status    0x%08x\n", st->status);
 }
 
 static void json_status(struct cli *c, const struct cl_card_status *st)
@@ -188,11 +188,11 @@ static int cmd_status(struct cli *c)
 	if (c->json)
 		json_str(&c->j, "card", card);
 	else
-		printf("card      %s\n", cli_safe(card));
+		fprintf(c->out, "card      %s\n", cli_safe(card));
 	if (c->json)
 		json_status(c, &st);
 	else if (!st.mailbox)
-		printf("board %s has no mailbox\n", cli_safe(c->board.name));
+		fprintf(c->out, "board %s has no mailbox\n", cli_safe(c->board.name));
 	else
 		print_status(c, &st);
 	return 0;
@@ -229,11 +229,11 @@ static int follow(struct cli *c, struct cl_tp *tp)
 		if (rc)
 			return rc;
 		if (lost)
-			fprintf(stderr, "cardload console: %" PRIu64 " bytes "
+			fprintf(c->err, "cardload console: %" PRIu64 " bytes "
 				"were overwritten before they were read\n",
 				lost);
-		cli_put_safe(stdout, text, len, true);
-		fflush(stdout);
+		cli_put_safe(c->out, text, len, true);
+		fflush(c->out);
 		free(text);
 		if (last || cli_interrupted)
 			return 0;
@@ -270,9 +270,9 @@ static int cmd_console(struct cli *c)
 		json_u64(&c->j, "lost", lost);
 	} else {
 		if (lost)
-			fprintf(stderr, "cardload console: %" PRIu64 " older "
+			fprintf(c->err, "cardload console: %" PRIu64 " older "
 				"bytes were overwritten\n", lost);
-		cli_put_safe(stdout, text, len, true);
+		cli_put_safe(c->out, text, len, true);
 	}
 	free(text);
 	return 0;

@@ -75,10 +75,10 @@ static int cmd_inspect(struct cli *c)
 		if (plan)
 			json_plan(j, plan);
 	} else {
-		report_image(img, stdout);
-		report_dyn(img, stdout);
+		report_image(img, c->out);
+		report_dyn(img, c->out);
 		if (plan)
-			report_plan(plan, stdout);
+			report_plan(plan, c->out);
 	}
 	cl_plan_free(plan);
 	cl_image_free(img);

@@ -62,12 +62,12 @@ static unsigned load_boards(struct cli *c, struct cl_board *out)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", dirs[i], e->d_name);
 			if (cl_board_load(c->ctx, path, &out[n])) {
-				fprintf(stderr, "cardload list: skipping %s\n",
+				fprintf(c->err, "cardload list: skipping %s\n",
 					cli_safe(cl_errmsg(c->ctx)));
 				continue;
 			}
 			if (c->verbose)
-				fprintf(stderr, "cardload list: board %s from "
+				fprintf(c->err, "cardload list: board %s from "
 					"%s\n", cli_safe(out[n].name),
 					cli_safe(path));
 			for (k = 0; k < n; k++)
@@ -161,7 +161,7 @@ static void print_bars(struct cli *c, const struct cl_pci_dev *d)
 			char sz[24];
 
 			size_str(d->bar_size[b], sz, sizeof(sz));
-			printf(" BAR%u %s%s", b, sz,
+			fprintf(c->out, " BAR%u %s%s", b, sz,
 			       d->bar_flags[b] & CL_PCI_RES_PREFETCH ?
 			       " prefetchable" : "");
 		}
@@ -189,10 +189,10 @@ static void print_usb(struct cli *c, const struct card *k)
 			json_str(&c->j, "rom", rom);
 		return;
 	}
-	printf(" %03u:%03u %s Mbit/s", u->bus, u->devnum,
+	fprintf(c->out, " %03u:%03u %s Mbit/s", u->bus, u->devnum,
 	       u->speed[0] ? u->speed : "?");
 	if (rom[0])
-		printf(" %s", cli_safe(rom));
+		fprintf(c->out, " %s", cli_safe(rom));
 }
 
 static void print_cards(struct cli *c, const struct card *cards, unsigned n)
@@ -203,7 +203,7 @@ static void print_cards(struct cli *c, const struct card *cards, unsigned n)
 	if (c->json)
 		json_arr(j, "cards");
 	else if (!n)
-		fprintf(stderr, "cardload list: no card matches%s\n",
+		fprintf(c->err, "cardload list: no card matches%s\n",
 			c->nparam ? " the filters" : " a board on the board "
 			"path (-d VENDOR:DEVICE lists any device)");
 	for (i = 0; i < n; i++) {
@@ -220,7 +220,7 @@ static void print_cards(struct cli *c, const struct card *cards, unsigned n)
 			json_str(j, "ids", ids);
 			json_str(j, "boards", k->boards);
 		} else {
-			printf("%s  %s  %s  board %s ", k->usb ? "usb" : "pci",
+			fprintf(c->out, "%s  %s  %s  board %s ", k->usb ? "usb" : "pci",
 			       cli_safe(card_slot(k)), ids, k->boards[0] ?
 			       cli_safe(k->boards) : "-");
 		}
@@ -231,7 +231,7 @@ static void print_cards(struct cli *c, const struct card *cards, unsigned n)
 		if (c->json)
 			json_end_obj(j);
 		else
-			printf("\n");
+			fprintf(c->out, "\n");
 	}
 	if (c->json)
 		json_end_arr(j);

@@ -157,7 +157,7 @@ int cli_wait(struct cli *c, struct cl_tp *tp)
 		json_u64(&c->j, "ms", (uint64_t)(cl_now_ms() - t0));
 		json_end_obj(&c->j);
 	} else if (!rc) {
-		printf("status    0x%08x (payload done) after %.0f ms\n", status,
+		fprintf(c->out, "status    0x%08x (payload done) after %.0f ms\n", status,
 		       cl_now_ms() - t0);
 	}
 	return rc;
@@ -179,9 +179,9 @@ static int plan(struct cli *c, struct cl_tp *tp, struct cl_boot **bt)
 		json_plan(&c->j, (*bt)->plan[0]);
 		json_boot(&c->j, *bt);
 	} else if (c->dry_run || c->verbose) {
-		report_image((*bt)->img[0], stdout);
-		report_plan((*bt)->plan[0], stdout);
-		report_boot(*bt, stdout);
+		report_image((*bt)->img[0], c->out);
+		report_plan((*bt)->plan[0], c->out);
+		report_boot(*bt, c->out);
 	}
 	return 0;
 }
@@ -210,7 +210,7 @@ static int run_boot(struct cli *c)
 		rc = plan(c, tp, &bt);
 	if (!rc && c->dry_run) {
 		if (!c->json)
-			printf("dry run: nothing written\n");
+			fprintf(c->out, "dry run: nothing written\n");
 		goto out;
 	}
 	if (!rc && bt->plan[0]->load_bytes + bt->plan[0]->zero_bytes >
@@ -223,7 +223,7 @@ static int run_boot(struct cli *c)
 		if (c->json)
 			json_result(&c->j, bt->plan[0], &res[0]);
 		else
-			report_result(bt->plan[0], &res[0], stdout);
+			report_result(bt->plan[0], &res[0], c->out);
 	}
 	if (!rc && c->wait && res[0].released)
 		rc = cli_wait(c, tp);
@@ -279,7 +279,7 @@ static int cmd_verify(struct cli *c)
 				json_null(&c->j, "first_difference");
 			}
 		} else if (!rc) {
-			printf("same      the card holds what this load would "
+			fprintf(c->out, "same      the card holds what this load would "
 			       "write (%" PRIu64 " bytes compared)\n",
 			       vr.bytes_compared);
 		}

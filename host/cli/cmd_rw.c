@@ -91,7 +91,7 @@ static int cmd_read(struct cli *c)
 {
 	uint64_t addr, len, done = 0;
 	struct cl_tp *tp = NULL;
-	FILE *out = stdout;
+	FILE *out = c->out;
 	uint8_t *buf = NULL;
 	char *hex = NULL;
 	uint32_t crc = 0;
@@ -154,7 +154,7 @@ static int cmd_read(struct cli *c)
 			json_str(&c->j, "output", c->output);
 	}
 out:
-	if (out && out != stdout && fclose(out) && !rc)
+	if (out && out != c->out && fclose(out) && !rc)
 		rc = cli_usage_error(c, "cannot write '%s': %s", c->output,
 				     strerror(errno));
 	free(buf);
@@ -200,10 +200,10 @@ static int cmd_write(struct cli *c)
 		json_u64(&c->j, "length", len);
 		json_bool(&c->j, "verified", !c->dry_run);
 	} else if (c->dry_run) {
-		printf("dry run: %zu bytes at 0x%" PRIx64 " fit the board; "
+		fprintf(c->out, "dry run: %zu bytes at 0x%" PRIx64 " fit the board; "
 		       "nothing opened or written\n", len, addr);
 	} else {
-		printf("wrote     %zu bytes at 0x%" PRIx64 ", read back and "
+		fprintf(c->out, "wrote     %zu bytes at 0x%" PRIx64 ", read back and "
 		       "compared\n", len, addr);
 	}
 	return 0;

@@ -73,7 +73,7 @@ int cli_fail(struct cli *c, int err)
 {
 	const char *msg = cl_errmsg(c->ctx);
 
-	fprintf(stderr, "cardload %s: error: %s\n", c->name, cli_safe(msg));
+	fprintf(c->err, "cardload %s: error: %s\n", c->name, cli_safe(msg));
 	return record(c, cl_errname(err), cl_exit_code(err), msg);
 }
 
@@ -85,7 +85,7 @@ int cli_usage_error(struct cli *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "cardload %s: %s (see 'cardload %s --help')\n",
+	fprintf(c->err, "cardload %s: %s (see 'cardload %s --help')\n",
 		c->name, cli_safe(msg), c->name);
 	return record(c, "CL_E_USAGE", CL_EXIT_USAGE, msg);
 }
@@ -360,9 +360,9 @@ static int help(struct cli *c, const char *what)
 		cli_json_begin(c);
 		json_str(&c->j, what, text);
 	} else if (!strcmp(what, "usage")) {
-		fputs(text, stdout);
+		fputs(text, c->out);
 	} else {
-		printf("transport options (-O KEY=VALUE):\n%s", text);
+		fprintf(c->out, "transport options (-O KEY=VALUE):\n%s", text);
 	}
 	return 1;
 }
@@ -397,7 +397,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	}
 	*sp = 0;
 	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
-	optind = 1;
+	optind = 0; /* glibc: start afresh, also on a second run (cl_run) */
 	opterr = 0;
 	while (!rc && (opt = getopt_long(argc, argv, shortopts, longopts,
 					 &idx)) != -1) {
@@ -550,7 +550,7 @@ void cli_on_log(void *arg, enum cl_log_level lvl, const char *msg)
 					     "debug" };
 
 	if (lvl <= CL_LOG_WARN || (int)lvl - (int)CL_LOG_WARN <= c->verbose)
-		fprintf(stderr, "cardload %s: %s: %s\n", c->name, names[lvl],
+		fprintf(c->err, "cardload %s: %s: %s\n", c->name, names[lvl],
 			cli_safe(msg));
 }
 
@@ -559,7 +559,7 @@ void cli_json_begin(struct cli *c)
 	if (c->json_open)
 		return;
 	c->json_open = true;
-	json_init(&c->j, stdout);
+	json_init(&c->j, c->out);
 	json_obj(&c->j, NULL);
 	json_u64(&c->j, "schema", CLI_JSON_SCHEMA);
 	if (c->name)

@@ -379,10 +379,10 @@ void report_board(struct cli *c)
 	const struct cl_board *b = &c->board;
 	unsigned i;
 
-	fprintf(stderr, "cardload %s: board %s from %s (transport %s)\n",
+	fprintf(c->err, "cardload %s: board %s from %s (transport %s)\n",
 		c->name, cli_safe(b->name), cli_safe(b->path),
 		cli_safe(b->transport));
 	for (i = 0; i < b->nopt; i++)
-		fprintf(stderr, "cardload %s: board %s sets -O %s\n", c->name,
+		fprintf(c->err, "cardload %s: board %s sets -O %s\n", c->name,
 			cli_safe(b->name), cli_safe(b->opt[i]));
 }

@@ -146,7 +146,7 @@ static void on_progress(void *arg, const char *stage, uint64_t done,
 /* Show the bar for this load when stderr is a terminal or --progress. */
 void cli_progress_start(struct cli *c)
 {
-	if (c->no_progress || !(c->progress || isatty(STDERR_FILENO)))
+	if (c->lib || c->no_progress || !(c->progress || isatty(STDERR_FILENO)))
 		return;
 	bar.on = true;
 	bar.drawn = false;

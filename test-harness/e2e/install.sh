@@ -10,11 +10,12 @@
 #     their links, headers, cardload.pc, boards, udev rules)
 #   - the installed command looks for boards in /usr/share/cardload
 #   - libcardload.so's soname, and its exported symbols are exactly the
-#     functions of the installed headers and host/libcardload.map
-#   - test-harness/install/plan.c builds with `pkg-config --cflags --libs
-#     cardload` (shared) and with `pkg-config --static` against
-#     libcardload.a, and both run: the library's version, a board and a
-#     plan of card-bsp's hello
+#     functions of the installed cardload_run.h and host/libcardload.map
+#   - test-harness/install/run.c builds with `pkg-config --cflags --libs
+#     cardload` against libcardload.so and runs `inspect` of card-bsp's
+#     hello through cl_run (JSON: the plan, and an error as JSON);
+#     test-harness/install/plan.c (the structure API) builds with
+#     `pkg-config --static` against libcardload.a and plans the same
 #   - the build is up to date for its PREFIX and out of date for another
 #   - make uninstall leaves no file behind
 . "$(dirname "$0")/lib.sh"
@@ -22,7 +23,7 @@
 HELLO=${CARD_BSP:-$BUILD_DIR/card-bsp}/hello-dyn.elf.gz
 ROOT=$T/root
 B=$T/build
-VERSION=$(sed -n 's/^#define CL_VERSION "\(.*\)"$/\1/p' host/cardload.h)
+VERSION=$(sed -n 's/^#define CL_VERSION "\(.*\)"$/\1/p' host/cardload_run.h)
 
 if ! make -s -j2 O="$B" PREFIX=/usr DESTDIR="$ROOT" install \
 	>"$T/install.log" 2>&1; then
@@ -38,6 +39,7 @@ ok "make install PREFIX=/usr DESTDIR=..."
 	echo usr/include/cardload/cardload.h
 	echo usr/include/cardload/cardload_board.h
 	echo usr/include/cardload/cardload_card.h
+	echo usr/include/cardload/cardload_run.h
 	echo usr/lib/libcardload.a
 	echo usr/lib/libcardload.so
 	echo usr/lib/libcardload.so.0
@@ -77,7 +79,7 @@ nm -D --defined-only "$ROOT/usr/lib/libcardload.so.$VERSION" |
 	awk '{ sub(/@.*/, "", $3); if ($3 != "CARDLOAD_0") print $3 }' |
 	sort >"$T/exported"
 sed -n 's/^\t\(cl_[a-z0-9_]*\);$/\1/p' host/libcardload.map | sort >"$T/map"
-cat "$ROOT"/usr/include/cardload/cardload*.h | tr '\n' ' ' |
+tr '\n' ' ' <"$ROOT"/usr/include/cardload/cardload_run.h |
 	grep -oE '(^|[^a-z0-9_])cl_[a-z0-9_]+ *\(' |
 	sed 's/^[^c]*//; s/ *($//' | grep -vx cl_board | sort -u >"$T/declared"
 if cmp -s "$T/exported" "$T/map"; then
@@ -87,9 +89,9 @@ else
 		"$(diff "$T/map" "$T/exported")"
 fi
 if cmp -s "$T/declared" "$T/map"; then
-	ok "host/libcardload.map is every function the public headers declare"
+	ok "host/libcardload.map is every function cardload_run.h declares"
 else
-	not_ok "host/libcardload.map is every function the public headers declare" \
+	not_ok "host/libcardload.map is every function cardload_run.h declares" \
 		"$(diff "$T/declared" "$T/map")"
 fi
 if nm -D --defined-only "$ROOT/usr/lib/libcardload.so.$VERSION" |
@@ -106,33 +108,39 @@ export PKG_CONFIG_PATH=$ROOT/usr/lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$ROOT
 export PKG_CONFIG_LIBDIR=$ROOT/usr/lib/pkgconfig:/usr/lib/x86_64-linux-gnu/pkgconfig:/usr/share/pkgconfig
 is "pkg-config --modversion cardload" \
 	"$(pkg-config --modversion cardload 2>&1)" "$VERSION"
-run_plan() { # LABEL BINARY [ENV...]
-	local label=$1 bin=$2
-	shift 2
-	if env "$@" "$bin" "$ROOT/usr/share/cardload/boards/qemu-virt-riscv64.board" \
-		"$HELLO" >"$T/plan.out" 2>&1; then
-		ok "$label: runs"
-	else
-		not_ok "$label: runs" "$(cat "$T/plan.out")"
-	fi
-	is "$label: its output" "$(tr '\n' ' ' <"$T/plan.out")" \
-		"libcardload $VERSION (built with $VERSION) board qemu-virt-riscv64 base 0x80000000 entry 0x80000000 "
-}
+BOARD_FILE=$ROOT/usr/share/cardload/boards/qemu-virt-riscv64.board
 # shellcheck disable=SC2046
-if cc -std=gnu11 -Wall -Werror -o "$T/plan" test-harness/install/plan.c \
+if cc -std=gnu11 -Wall -Werror -o "$T/run" test-harness/install/run.c \
 	$(pkg-config --cflags --libs cardload) 2>"$T/cc.err"; then
-	ok "plan.c builds with pkg-config --cflags --libs cardload"
-	if readelf -d "$T/plan" | grep -q 'NEEDED.*libcardload.so.0'; then
-		ok "plan links libcardload.so.0"
+	ok "run.c builds with pkg-config --cflags --libs cardload"
+	if readelf -d "$T/run" | grep -q 'NEEDED.*libcardload.so.0'; then
+		ok "run links libcardload.so.0"
 	else
-		not_ok "plan links libcardload.so.0" "$(readelf -d "$T/plan")"
+		not_ok "run links libcardload.so.0" "$(readelf -d "$T/run")"
 	fi
-	run_plan "plan (shared)" "$T/plan" LD_LIBRARY_PATH="$ROOT/usr/lib"
+	LD_LIBRARY_PATH=$ROOT/usr/lib "$T/run" inspect --board "$BOARD_FILE" \
+		"$HELLO" >"$T/run.out" 2>"$T/run.err"
+	is "run inspect: exit 0" "$?" 0
+	is "run inspect: the library's version" "$(head -n 1 "$T/run.out")" \
+		"libcardload $VERSION (built with $VERSION)"
+	tail -n +2 "$T/run.out" >"$T/run.json"
+	is "run inspect: the JSON's plan base and exit" \
+		"$(json_get "$T/run.json" plan.base) $(json_get "$T/run.json" exit)" \
+		"0x80000000 0"
+	LD_LIBRARY_PATH=$ROOT/usr/lib "$T/run" inspect --board "$BOARD_FILE" \
+		"$T/no-such.elf" >"$T/run.out" 2>"$T/run.err"
+	is "run inspect of a missing file: exit 4" "$?" 4
+	tail -n +2 "$T/run.out" >"$T/run.json"
+	is "run inspect of a missing file: the error in the JSON" \
+		"$(json_get "$T/run.json" error.name)" CL_E_FILE
+	LD_LIBRARY_PATH=$ROOT/usr/lib "$T/run" frobnicate >"$T/run.out" \
+		2>"$T/run.err"
+	is "run of an unknown command: exit 2" "$?" 2
 else
-	not_ok "plan.c builds with pkg-config --cflags --libs cardload" \
+	not_ok "run.c builds with pkg-config --cflags --libs cardload" \
 		"$(cat "$T/cc.err")"
 fi
-# the static library, with what pkg-config --static adds for it
+# the structure API, with libcardload.a and what pkg-config --static adds
 # shellcheck disable=SC2046
 if cc -std=gnu11 -Wall -Werror -o "$T/plan-static" test-harness/install/plan.c \
 	$(pkg-config --cflags cardload) "$ROOT/usr/lib/libcardload.a" \
@@ -144,7 +152,13 @@ if cc -std=gnu11 -Wall -Werror -o "$T/plan-static" test-harness/install/plan.c \
 	else
 		ok "plan-static needs no libcardload.so"
 	fi
-	run_plan "plan (static)" "$T/plan-static"
+	if "$T/plan-static" "$BOARD_FILE" "$HELLO" >"$T/plan.out" 2>&1; then
+		ok "plan-static: runs"
+	else
+		not_ok "plan-static: runs" "$(cat "$T/plan.out")"
+	fi
+	is "plan-static: its output" "$(tr '\n' ' ' <"$T/plan.out")" \
+		"libcardload $VERSION (built with $VERSION) board qemu-virt-riscv64 base 0x80000000 entry 0x80000000 "
 else
 	not_ok "plan.c links libcardload.a with pkg-config --static --libs" \
 		"$(head -c 2000 "$T/cc.err")"
