@@ -234,12 +234,14 @@ INST_FILES   = $(BINDIR)/cardload $(LIBDIR)/libcardload.a \
 	$(LIBDIR)/libcardload.so $(PKGCONFIGDIR)/cardload.pc \
 	$(addprefix $(INCDIR)/cardload/,$(notdir $(INST_HDRS))) \
 	$(INST_BOARDS:boards/%=$(DATADIR)/boards/%) \
-	$(UDEVDIR)/99-cardload.rules
+	$(UDEVDIR)/99-cardload.rules \
+	$(MANDIR)/man1/cardload.1 $(MANDIR)/man5/cardload.board.5
 
 install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCDIR)/cardload \
-		$(DESTDIR)$(DATADIR)/boards $(DESTDIR)$(UDEVDIR)
+		$(DESTDIR)$(DATADIR)/boards $(DESTDIR)$(UDEVDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cardload
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcardload.a
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
@@ -249,6 +251,8 @@ install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -m 644 $(INST_HDRS) $(DESTDIR)$(INCDIR)/cardload/
 	install -m 644 $(INST_BOARDS) $(DESTDIR)$(DATADIR)/boards/
 	install -m 644 contrib/99-cardload.rules $(DESTDIR)$(UDEVDIR)/
+	install -m 644 doc/cardload.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 doc/cardload.board.5 $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INST_FILES))

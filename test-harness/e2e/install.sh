@@ -7,7 +7,7 @@
 # The tree is built afresh with PREFIX=/usr into a build directory of its
 # own (the paths are compiled in), installed into $T/root, and checked:
 #   - exactly the expected files are there (command, both libraries and
-#     their links, headers, cardload.pc, boards, udev rules)
+#     their links, headers, cardload.pc, boards, udev rules, man pages)
 #   - the installed command looks for boards in /usr/share/cardload
 #   - libcardload.so's soname, and its exported symbols are exactly the
 #     functions of the installed cardload_run.h and host/libcardload.map
@@ -46,6 +46,8 @@ ok "make install PREFIX=/usr DESTDIR=..."
 	echo "usr/lib/libcardload.so.$VERSION"
 	echo usr/lib/pkgconfig/cardload.pc
 	echo usr/lib/udev/rules.d/99-cardload.rules
+	echo usr/share/man/man1/cardload.1
+	echo usr/share/man/man5/cardload.board.5
 	for b in boards/*.board; do
 		echo "usr/share/cardload/boards/${b#boards/}"
 	done
