@@ -98,7 +98,10 @@ def qemu_card(tmp_path):
     """A QEMU RISC-V card held before its first instruction; stopped (no
     QEMU, no RAM file left) whatever the test does."""
     _n[0] += 1
-    d = str(tmp_path / "card")
+    # e2e/python.sh names a directory for the cards (CARDLOAD_TEST_CARDS)
+    # to stop whatever a killed pytest left running
+    base = os.environ.get("CARDLOAD_TEST_CARDS") or str(tmp_path)
+    d = os.path.join(base, "card%d" % _n[0])
     # e2e/python.sh sets CARDLOAD_TEST_TAG so that its check for leftover
     # cards (/dev/shm/cardload-TAG-*) covers these too
     tag = os.environ.get("CARDLOAD_TEST_TAG") or "pytest-%d" % os.getpid()

@@ -7,7 +7,6 @@ Run from the repository root after `make all card`:
         /usr/bin/python3 -m pytest python/tests/test_cardload.py
 """
 
-import os
 import re
 import time
 
@@ -127,6 +126,9 @@ def test_load_status_start(qemu_card, hello):
     assert r["result"]["staged"] is True
     assert r["result"]["released"] is not True
     assert card.verify(hello)["same"] is True
+    v = card.verify(hello, cmdline="not what was loaded")
+    assert v["same"] is False and v["exit"] == 9, v
+    assert v["first_difference"]["addr"], v
     st = card.status()["status"]
     assert h(st["entry"]) == h(r["plan"]["entry"])
     r = card.start(wait=30)

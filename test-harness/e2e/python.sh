@@ -16,6 +16,7 @@
 . "$(dirname "$0")/../card-lib.sh"
 
 PY=/usr/bin/python3
+PYTEST_TIMEOUT=${PYTEST_TIMEOUT:-600} # seconds, each pytest run
 LIB=$BUILD_DIR/libcardload.so.0
 HELLO_DYN=$CARD_BSP/hello-dyn.elf.gz
 require_card "$HELLO_DYN"
@@ -34,16 +35,22 @@ fi
 
 export CARDLOAD_LIB=$LIB PYTHONPATH=python${PYTHONPATH:+:$PYTHONPATH}
 export PYTHONDONTWRITEBYTECODE=1 CARDLOAD_TEST_TAG=$TAG
-export CARDLOAD_BOARDS=$PWD/boards
+export CARDLOAD_BOARDS=$PWD/boards CARDLOAD_TEST_CARDS=$T/pycards
+mkdir -p "$CARDLOAD_TEST_CARDS"
 
 # Run pytest on ARGS, its JUnit XML in $T/LABEL.xml; a TAP point per test.
 pytest_points() { # LABEL ARGS...
 	local label=$1 rc st name f
 	shift
 	rm -f "$T/$label.xml"
-	timeout 600 "$PY" -m pytest -p no:cacheprovider -q -o junit_logging=no \
+	timeout "$PYTEST_TIMEOUT" "$PY" -m pytest -p no:cacheprovider -q -o junit_logging=no \
 		--junitxml="$T/$label.xml" "$@" >"$T/$label.out" 2>&1
 	rc=$?
+	[ "$rc" -eq 124 ] && diag "$label: pytest timed out after ${PYTEST_TIMEOUT}s"
+	# the cards of a pytest killed before its finalizers ran
+	for f in "$CARDLOAD_TEST_CARDS"/card*; do
+		[ -d "$f" ] && sh "$CARD_SH" stop "$f"
+	done
 	mkdir -p "$T/$label.d"
 	"$PY" - "$T/$label.xml" "$T/$label.d" >"$T/$label.points" \
 		2>"$T/$label.perr" <<'PY'
