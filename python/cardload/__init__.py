@@ -115,8 +115,8 @@ def run(command: str, *args: Any, progress: Optional[Progress] = None,
         log: Optional[Log] = None) -> Dict[str, Any]:
     """Run any cardload command: ``run("status", "--board", "b", ...)``.
 
-    args are the command line after the command's name (each made a
-    string; ``--json`` is implied). progress(stage, done, total) is called
+    args are the command line after the command's name (numbers in hex,
+    the rest as strings; ``--json`` is implied). progress(stage, done, total) is called
     as a load goes (stage "write", "zero" or "verify", bytes); log(level,
     message) gets every message (level 0 error .. 3 debug; by default they
     go to the ``logging`` logger "cardload").
