@@ -32,6 +32,7 @@ class _RunOpts(ctypes.Structure):
 
 
 _lock = threading.Lock()  # cl_run is not reentrant: one at a time
+_in_run = threading.local()  # set while this thread is inside cl_run
 _lib = None
 _free = None
 
@@ -79,6 +80,9 @@ def cl_run(argv: List[str],
     held, and is raised again when cl_run has returned.
     """
     lib = _load()
+    if getattr(_in_run, "active", False):
+        raise RuntimeError("cardload commands cannot run from a cardload "
+                           "callback (cl_run is not reentrant)")
     args = [a.encode() if isinstance(a, str) else bytes(a) for a in argv]
     c_argv = (ctypes.c_char_p * (len(args) + 1))(*args, None)
     cancel = ctypes.c_int(0)
@@ -108,8 +112,12 @@ def cl_run(argv: List[str],
                     progress=progress_cb, cancel=ctypes.pointer(cancel))
     out = ctypes.c_void_p()
     with _lock:
-        status = lib.cl_run(len(args), c_argv, ctypes.byref(opts),
-                            ctypes.byref(out))
+        _in_run.active = True
+        try:
+            status = lib.cl_run(len(args), c_argv, ctypes.byref(opts),
+                                ctypes.byref(out))
+        finally:
+            _in_run.active = False
     try:
         text = ctypes.string_at(out.value).decode("utf-8", "replace") \
             if out.value else ""

@@ -88,6 +88,21 @@ def test_log_callback(hello):
     assert [m for lvl, m in got if lvl >= 2] == []
 
 
+def test_no_command_from_a_callback(hello):
+    """cl_run is not reentrant: a command from a callback raises, and the
+    outer call raises that error too."""
+    card = cardload.Card(BOARD, options={"mem.path": "/nonexistent/ram"})
+
+    def log(lvl, msg):
+        cardload.version()  # not a cl_run: allowed
+        cardload.run("version")
+
+    with pytest.raises(RuntimeError, match="not reentrant"):
+        cardload.run("boot", *card._card_args(), "--dry-run", "-vv", hello,
+                     log=log)
+    assert cardload.run("version")["exit"] == 0
+
+
 def test_boot_hello_and_wait(qemu_card, hello):
     card = cardload.Card(BOARD, options=qemu_card.options())
     calls = []
