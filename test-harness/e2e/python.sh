@@ -52,7 +52,8 @@ pytest_points() { # LABEL ARGS...
 	shift
 	rm -f "$T/$label.xml"
 	timeout "$PYTEST_TIMEOUT" "$PY" -m pytest -p no:cacheprovider -q -o junit_logging=no \
-		--junitxml="$T/$label.xml" "$@" >"$T/$label.out" 2>&1
+		--basetemp="$T/$label.tmp" --junitxml="$T/$label.xml" "$@" \
+		>"$T/$label.out" 2>&1
 	rc=$?
 	[ "$rc" -eq 124 ] && diag "$label: pytest timed out after ${PYTEST_TIMEOUT}s"
 	# the cards of a pytest killed before its finalizers ran
