@@ -18,6 +18,10 @@ MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 UDEVDIR    ?= $(PREFIX)/lib/udev/rules.d
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# where Debian's python3 finds packages: /usr/lib/python3/dist-packages for
+# PREFIX=/usr, PREFIX/lib/python3.N/dist-packages otherwise
+PYVER      := $(shell /usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+PYTHONDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/python3/dist-packages,$(PREFIX)/lib/python$(PYVER)/dist-packages)
 DESTDIR    ?=
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
@@ -178,8 +182,10 @@ deps:
 SAN_O := $(O)-san
 # The VM and QEMU rigs run once, in the first pass: they test the card side
 # and the real PCI path, and cost minutes; the loader's own code paths run
-# under the sanitizers in every other stream.
-SAN_SKIP := pci-vm usb-vm qemu- linux-x86 install
+# under the sanitizers in every other stream. install.sh builds a tree of
+# its own, and python.sh needs libcardload.so, which a sanitizer build has
+# not.
+SAN_SKIP := pci-vm usb-vm qemu- linux-x86 install python
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory DEVELOPER=1 all unit-tests payloads card
@@ -229,19 +235,22 @@ bench-payloads: $(BIN) card
 INST_HDRS   := host/cardload.h host/cardload_board.h host/cardload_card.h \
 	host/cardload_run.h card-bsp/include/cardboot.h
 INST_BOARDS := $(wildcard boards/*.board)
+INST_PY     := $(wildcard python/cardload/*.py)
 INST_FILES   = $(BINDIR)/cardload $(LIBDIR)/libcardload.a \
 	$(LIBDIR)/libcardload.so.$(VERSION) $(LIBDIR)/$(SONAME) \
 	$(LIBDIR)/libcardload.so $(PKGCONFIGDIR)/cardload.pc \
 	$(addprefix $(INCDIR)/cardload/,$(notdir $(INST_HDRS))) \
 	$(INST_BOARDS:boards/%=$(DATADIR)/boards/%) \
 	$(UDEVDIR)/99-cardload.rules \
-	$(MANDIR)/man1/cardload.1 $(MANDIR)/man5/cardload.board.5
+	$(MANDIR)/man1/cardload.1 $(MANDIR)/man5/cardload.board.5 \
+	$(INST_PY:python/%=$(PYTHONDIR)/%)
 
 install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCDIR)/cardload \
 		$(DESTDIR)$(DATADIR)/boards $(DESTDIR)$(UDEVDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(PYTHONDIR)/cardload
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cardload
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcardload.a
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
@@ -253,11 +262,13 @@ install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -m 644 contrib/99-cardload.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 644 doc/cardload.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 doc/cardload.board.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(INST_PY) $(DESTDIR)$(PYTHONDIR)/cardload/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INST_FILES))
+	rm -rf $(DESTDIR)$(PYTHONDIR)/cardload/__pycache__
 	-rmdir $(DESTDIR)$(INCDIR)/cardload $(DESTDIR)$(DATADIR)/boards \
-		$(DESTDIR)$(DATADIR) 2>/dev/null
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(PYTHONDIR)/cardload 2>/dev/null
 
 clean:
 	rm -rf $(O)

@@ -48,6 +48,9 @@ ok "make install PREFIX=/usr DESTDIR=..."
 	echo usr/lib/udev/rules.d/99-cardload.rules
 	echo usr/share/man/man1/cardload.1
 	echo usr/share/man/man5/cardload.board.5
+	for p in python/cardload/*.py; do
+		echo "usr/lib/python3/dist-packages/cardload/${p#python/cardload/}"
+	done
 	for b in boards/*.board; do
 		echo "usr/share/cardload/boards/${b#boards/}"
 	done
@@ -164,6 +167,19 @@ if cc -std=gnu11 -Wall -Werror -o "$T/plan-static" test-harness/install/plan.c \
 else
 	not_ok "plan.c links libcardload.a with pkg-config --static --libs" \
 		"$(head -c 2000 "$T/cc.err")"
+fi
+
+# ---- the installed Python package, over the installed library -----------
+if PYTHONPATH=$ROOT/usr/lib/python3/dist-packages \
+	CARDLOAD_LIB=$ROOT/usr/lib/libcardload.so.0 /usr/bin/python3 -c '
+import sys, cardload
+assert cardload.__file__.startswith(sys.argv[1]), cardload.__file__
+print(cardload.version())' "$ROOT" >"$T/py.out" 2>&1; then
+	is "the installed Python package runs over the installed library" \
+		"$(cat "$T/py.out")" "$VERSION"
+else
+	not_ok "the installed Python package runs over the installed library" \
+		"$(cat "$T/py.out")"
 fi
 
 # ---- the configured paths are part of the build -------------------------------
