@@ -162,11 +162,12 @@ def main():
 
     for kind in sorted(kinds):
         good, nbad = kinds[kind]
-        point(nbad == 0, "%s: %d --json output%s valid%s" % (
-            kind, good + nbad, "" if good + nbad == 1 else "s",
-            "" if not nbad else " (%d not)" % nbad))
+        n = good + nbad
+        point(nbad == 0, "%s: %d --json output%s, %s" % (
+            kind, n, "" if n == 1 else "s",
+            "all valid" if not nbad else "%d not valid" % nbad))
     for kind, name, args, problems in bad:
-        point(False, "%s: %s" % (kind, name),
+        point(False, "%s: %s is not valid" % (kind, name),
               ["cardload " + " ".join(args)] + problems)
 
     print("1..%d" % len(points))
