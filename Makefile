@@ -243,7 +243,7 @@ INST_FILES   = $(BINDIR)/cardload $(LIBDIR)/libcardload.a \
 	$(INST_BOARDS:boards/%=$(DATADIR)/boards/%) \
 	$(UDEVDIR)/99-cardload.rules \
 	$(MANDIR)/man1/cardload.1 $(MANDIR)/man5/cardload.board.5 \
-	$(INST_PY:python/%=$(PYTHONDIR)/%)
+	$(INST_PY:python/%=$(PYTHONDIR)/%) $(DATADIR)/cardload.schema.json
 
 install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
@@ -263,6 +263,7 @@ install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -m 644 doc/cardload.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 doc/cardload.board.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(INST_PY) $(DESTDIR)$(PYTHONDIR)/cardload/
+	install -m 644 doc/cardload.schema.json $(DESTDIR)$(DATADIR)/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INST_FILES))

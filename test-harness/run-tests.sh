@@ -7,6 +7,9 @@
 # Runs BUILD_DIR/tests/test_* and test-harness/e2e/*.sh (given the path of
 # BUILD_DIR/cardload; the scripts that inject faults run the fault build,
 # BUILD_DIR/cardload-fault, found next to it), from the repository root.
+# Last, the json-schema stream checks every --json output the end-to-end
+# scripts printed against doc/cardload.schema.json (lib.sh keeps a copy of
+# each in $CARDLOAD_JSON_DIR, which this script sets).
 # Each stream's output is printed with its name in front. The last line
 # is exactly
 #   N passed, N failed[, N skipped]
@@ -41,6 +44,12 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 passed=0 failed=0 skipped=0 streams=0
+
+# The end-to-end tests keep a copy of every --json output here (lib.sh's
+# json_keep); the json-schema stream, last, checks them all against
+# doc/cardload.schema.json.
+CARDLOAD_JSON_DIR=$tmp/json
+mkdir -p "$CARDLOAD_JSON_DIR" && export CARDLOAD_JSON_DIR
 
 # The tests' Python is the system's /usr/bin/python3 when there is one:
 # they need only its standard library, and a python3 found first on PATH
@@ -131,6 +140,15 @@ for t in test-harness/e2e/*.sh; do
 	case ${t##*/} in lib.sh | vm-lib.sh | hello-lib.sh) continue ;; esac
 	run_stream "e2e/${t##*/}" bash "$t" "$build/cardload"
 done
+
+# After every other stream, and whenever one of them kept an output (also
+# when TESTS names other streams): the schema of every --json output.
+if [ -n "$(ls "$CARDLOAD_JSON_DIR")" ]; then
+	filter= leave_out=
+fi
+run_stream json-schema python3 \
+	test-harness/tools/json-schema-check.py doc/cardload.schema.json \
+	"$CARDLOAD_JSON_DIR"
 
 if [ "$streams" -eq 0 ]; then
 	echo "run-tests: no tests found${filter:+ matching '$filter'}"

@@ -176,6 +176,7 @@ sed "s|^option = mem.path=.*|option = mem.path=$victim|" \
 (cd "$T/attack" && env -u CARDLOAD_BOARDS "$T/inst/bin/cardload" load \
 	--board $RV_BOARD --json "$IMG" >"$T/out" 2>"$T/err")
 RC=$?
+json_keep "$T/out" "$RC" load --board $RV_BOARD --json "$IMG"
 is "load from a directory holding boards/: exit 0" "$RC" 0
 is "./boards/ did not shadow the installed board: victim unchanged" \
 	"$(sha "$victim")" "$vsum"

@@ -163,7 +163,32 @@ run_cl() {
 	timeout "$E2E_TIMEOUT" "$CARDLOAD" "$@" >"$T/out" 2>"$T/err"
 	RC=$?
 	[ "$RC" -eq 124 ] && diag "cardload timed out after ${E2E_TIMEOUT}s: $*"
+	json_keep "$T/out" "$RC" "$@"
 	return 0
+}
+
+# json_keep STDOUT_FILE EXIT_STATUS ARGS...: a copy of a --json run's stdout
+# (the command line has --json, or the output is cardload's JSON) and its
+# exit status and arguments, in $CARDLOAD_JSON_DIR when it is set (as
+# run-tests.sh does), for the schema check that runs after every test
+# (test-harness/tools/json-schema-check.py). Tests that run cardload
+# without run_cl call it themselves.
+JSON_KEPT=0
+json_keep() {
+	[ -n "${CARDLOAD_JSON_DIR:-}" ] && [ -d "$CARDLOAD_JSON_DIR" ] ||
+		return 0
+	local out=$1 rc=$2 a head= keep= f
+	shift 2
+	for a in "$@"; do
+		[ "$a" = -- ] && break
+		[ "$a" = --json ] && keep=1 && break
+	done
+	[ -z "$keep" ] && IFS= read -r -n 10 head <"$out" 2>/dev/null
+	[ -n "$keep" ] || [ "$head" = '{"schema":' ] || return 0
+	JSON_KEPT=$((JSON_KEPT + 1))
+	f=$CARDLOAD_JSON_DIR/${0##*/}.$BASHPID.$JSON_KEPT
+	cp "$out" "$f.json" 2>/dev/null || return 0
+	printf '%s\n' "$rc" "$@" >"$f.cmd"
 }
 
 # run_cl with the fault-injecting build ($CARDLOAD_FAULT), for -O fault.*.

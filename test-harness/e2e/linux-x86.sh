@@ -67,6 +67,16 @@ if grep -qE "PHYS32_ENTRY \(18\) 0x10[0-9a-f]{5}" "$T/out"; then
 else
 	not_ok "inspect vmlinuz: the Xen PHYS32_ENTRY note" "$(last_run)"
 fi
+# The same with --json and its plan on the board: the bzImage, Xen note and
+# PVH keys, which the json-schema stream checks against the schema.
+run_cl inspect --json --board $B "$KERNEL"
+is "inspect --json --board $B vmlinuz: exit 0" "$RC" 0
+e=$(json_get "$T/out" plan.pvh.entry)
+p=$(json_get "$T/out" image.notes.xen.phys32_entry)
+[ -n "$e" ] && [ "$e" = "$p" ] &&
+	ok "inspect --json: plan.pvh.entry is the PHYS32_ENTRY note ($e)" ||
+	not_ok "inspect --json: plan.pvh.entry is the PHYS32_ENTRY note" \
+		"pvh.entry '$e', phys32_entry '$p'" "$(last_run)"
 
 # The initramfs: busybox, an /init that shows /proc/cmdline and the marker.
 ir=$T/ir

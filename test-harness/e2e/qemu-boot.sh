@@ -110,7 +110,9 @@ boot_bg() { # N IMAGE ARGS... (card N's env is in $T/cardN/env)
 		timeout "$E2E_TIMEOUT" "$CARDLOAD" boot --board $RV_BOARD \
 			-O mem.path="$RAM" -O mem.qmp="$QMP" --json --wait=30 \
 			"$@" "$image" >"$T/out$n" 2>"$T/err$n"
-		echo $? >"$T/rc$n"
+		rc=$?
+		echo $rc >"$T/rc$n"
+		json_keep "$T/out$n" $rc boot --board $RV_BOARD --json "$@" "$image"
 	) &
 }
 if card_up 1 && card_up 2; then
