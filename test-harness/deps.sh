@@ -11,7 +11,7 @@ PKGS="make gcc libc6-dev pkg-config libelf-dev zlib1g-dev libpci-dev libfdt-dev
       libdeflate-dev libzstd-dev liblzma-dev zstd xz-utils binutils
       clang lld llvm python3 gzip qemu-system-misc
       qemu-system-x86 busybox-static cpio libusb-1.0-0-dev sunxi-tools
-      qemu-system-arm gdb-multiarch"
+      qemu-system-arm gdb-multiarch bash-completion"
 
 missing=""
 for p in $PKGS; do
