@@ -134,7 +134,7 @@ static int board_names(char ***out, size_t *count)
 {
 	const char *const *dirs = cli_board_dirs();
 	char **v = NULL, **nv;
-	size_t n = 0, cap = 0, len, k;
+	size_t n = 0, cap = 0, len, k, uniq = 0;
 	struct dirent *e;
 	unsigned i;
 	DIR *d = NULL;
@@ -162,14 +162,14 @@ static int board_names(char ***out, size_t *count)
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_name);
-	for (len = 0, k = 0; k < n; k++) {
-		if (len && !strcmp(v[len - 1], v[k]))
+	for (k = 0; k < n; k++) {
+		if (uniq && !strcmp(v[uniq - 1], v[k]))
 			free(v[k]);
 		else
-			v[len++] = v[k];
+			v[uniq++] = v[k];
 	}
 	*out = v;
-	*count = len;
+	*count = uniq;
 	return 0;
 
 out_nomem:

@@ -20,7 +20,7 @@ if [ ! -x "$CARDLOAD" ]; then
 	not_ok "build products present" "missing: $CARDLOAD"
 	done_testing
 fi
-CL=$(cd "$(dirname "$CARDLOAD")" && pwd)/$(basename "$CARDLOAD")
+CL=$(cd "$(dirname "$CARDLOAD")" && pwd -P)/$(basename "$CARDLOAD")
 
 # ---- cardload board list ---------------------------------------------
 
