@@ -243,14 +243,15 @@ INST_FILES   = $(BINDIR)/cardload $(LIBDIR)/libcardload.a \
 	$(INST_BOARDS:boards/%=$(DATADIR)/boards/%) \
 	$(UDEVDIR)/99-cardload.rules \
 	$(MANDIR)/man1/cardload.1 $(MANDIR)/man5/cardload.board.5 \
-	$(INST_PY:python/%=$(PYTHONDIR)/%) $(DATADIR)/cardload.schema.json
+	$(INST_PY:python/%=$(PYTHONDIR)/%) $(DATADIR)/cardload.schema.json \
+	$(BASHCOMPDIR)/cardload
 
 install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCDIR)/cardload \
 		$(DESTDIR)$(DATADIR)/boards $(DESTDIR)$(UDEVDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(PYTHONDIR)/cardload
+		$(DESTDIR)$(PYTHONDIR)/cardload $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/cardload
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libcardload.a
 	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)/
@@ -264,6 +265,7 @@ install: $(BIN) $(LIB) $(SOLIB) $(PC)
 	install -m 644 doc/cardload.board.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(INST_PY) $(DESTDIR)$(PYTHONDIR)/cardload/
 	install -m 644 doc/cardload.schema.json $(DESTDIR)$(DATADIR)/
+	install -m 644 contrib/bash-completion/cardload $(DESTDIR)$(BASHCOMPDIR)/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INST_FILES))

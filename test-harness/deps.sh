@@ -12,7 +12,7 @@ PKGS="make gcc libc6-dev pkg-config libelf-dev zlib1g-dev libpci-dev libfdt-dev
       clang lld llvm python3 gzip qemu-system-misc
       qemu-system-x86 busybox-static cpio libusb-1.0-0-dev sunxi-tools
       qemu-system-arm gdb-multiarch mandoc python3-pytest python3-labgrid
-      python3-jsonschema"
+      python3-jsonschema bash-completion"
 
 missing=""
 for p in $PKGS; do

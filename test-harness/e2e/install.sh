@@ -49,6 +49,7 @@ ok "make install PREFIX=/usr DESTDIR=..."
 	echo usr/share/man/man1/cardload.1
 	echo usr/share/man/man5/cardload.board.5
 	echo usr/share/cardload/cardload.schema.json
+	echo usr/share/bash-completion/completions/cardload
 	for p in python/cardload/*.py; do
 		echo "usr/lib/python3/dist-packages/cardload/${p#python/cardload/}"
 	done
