@@ -26,59 +26,16 @@
 
 static struct cl_ctx *ctx;	/* imgfail.h uses it */
 #include "imgfail.h"
-
-struct buf {
-	uint8_t *p;
-	size_t n;
-};
-
-static void bail(const char *why)
-{
-	printf("Bail out! %s\n", why);
-	exit(1);
-}
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		bail("out of memory");
-	return p;
-}
+#include "testbuf.h"
 
 static struct buf gzip_pack(const void *p, size_t n)
 {
-	z_stream zs = { 0 };
-	struct buf b;
-
-	if (deflateInit2(&zs, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY))
-		bail("deflateInit2 failed");
-	b.n = deflateBound(&zs, n) + 64;
-	b.p = xmalloc(b.n);
-	zs.next_in = (Bytef *)p;
-	zs.avail_in = (uInt)n;
-	zs.next_out = b.p;
-	zs.avail_out = (uInt)b.n;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		bail("deflate did not finish");
-	b.n = zs.total_out;
-	deflateEnd(&zs);
-	return b;
+	return zlib_pack(p, n, 6, 31);
 }
 
 static struct buf zstd_pack(const void *p, size_t n)
 {
-	struct buf b;
-	size_t r;
-
-	b.n = ZSTD_compressBound(n);
-	b.p = xmalloc(b.n);
-	r = ZSTD_compress(b.p, b.n, p, n, 19);
-	if (ZSTD_isError(r))
-		bail("ZSTD_compress failed");
-	b.n = r;
-	return b;
+	return zstd_simple(p, n, 19);
 }
 
 /* xz, as the kernel makes it: CRC-32, and with bcj the x86 BCJ filter

@@ -33,28 +33,9 @@
 
 static struct cl_ctx *ctx;	/* imgfail.h uses it */
 #include "imgfail.h"
+#include "testbuf.h"
 
 static char tmpdir[] = "/tmp/test_formats.XXXXXX";
-
-struct buf {
-	uint8_t *p;
-	size_t n;
-};
-
-static void bail(const char *why)
-{
-	printf("Bail out! %s\n", why);
-	exit(1);
-}
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		bail("out of memory");
-	return p;
-}
 
 static struct buf dup_buf(const void *p, size_t n)
 {
@@ -102,27 +83,6 @@ static const struct {
 	const char *name, *ext;
 } fmts[NFMT] = { { "gzip", "gz" }, { "zstd", "zst" }, { "xz", "xz" } };
 
-/* zlib's deflate at level with window bits wbits (31: gzip, -15: raw). */
-static struct buf zlib_pack(const void *p, size_t n, int level, int wbits)
-{
-	z_stream zs = { 0 };
-	struct buf b;
-
-	if (deflateInit2(&zs, level, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY))
-		bail("deflateInit2 failed");
-	b.n = deflateBound(&zs, n) + 64;
-	b.p = xmalloc(b.n);
-	zs.next_in = (Bytef *)p;
-	zs.avail_in = (uInt)n;
-	zs.next_out = b.p;
-	zs.avail_out = (uInt)b.n;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		bail("deflate did not finish");
-	b.n = zs.total_out;
-	deflateEnd(&zs);
-	return b;
-}
-
 static struct buf gzip_level(const void *p, size_t n, int level)
 {
 	return zlib_pack(p, n, level, 31);
@@ -156,21 +116,6 @@ static struct buf zstd_pack(const void *p, size_t n)
 	ZSTD_freeCCtx(c);
 	if (ZSTD_isError(r))
 		bail("ZSTD_compress2 failed");
-	b.n = r;
-	return b;
-}
-
-/* The simple API: a frame with its content size, no checksum. */
-static struct buf zstd_simple(const void *p, size_t n, int level)
-{
-	struct buf b;
-	size_t r;
-
-	b.n = ZSTD_compressBound(n);
-	b.p = xmalloc(b.n);
-	r = ZSTD_compress(b.p, b.n, p, n, level);
-	if (ZSTD_isError(r))
-		bail("ZSTD_compress failed");
 	b.n = r;
 	return b;
 }
