@@ -39,20 +39,6 @@
 
 static int attach(struct cl_tp *tp);
 
-static int opt_u64(struct cl_tp *tp, const char *key, uint64_t lo,
-		   uint64_t hi, uint64_t *v)
-{
-	bool found;
-	int rc = cl_tp_param_u64(tp, key, v, &found);
-
-	if (!rc && found && (*v < lo || *v > hi))
-		rc = cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%" PRIu64 ": want "
-			       "%" PRIu64 " to %" PRIu64, key, *v, lo, hi);
-	if (!found)
-		*v = 0;
-	return rc;
-}
-
 /* A write watchpoint on the mailbox's status word: the target stops when
  * the payload posts its status, before it can power the machine off (QEMU
  * riscv's test device ends QEMU at once), so --wait reads it. A stub
@@ -237,11 +223,12 @@ static int gdb_open(struct cl_tp *tp)
 	g->l.fd = -1;
 	g->board = b;
 	tp->priv = g;
-	rc = opt_u64(tp, "gdb.timeout", 1, 600000, &timeout);
+	rc = cl_tp_param_range(tp, "gdb.timeout", 1, 600000, &timeout);
 	if (!rc)
-		rc = opt_u64(tp, "gdb.packet", 64, 1 << 20, &pkt);
+		rc = cl_tp_param_range(tp, "gdb.packet", 64, 1 << 20, &pkt);
 	if (!rc)
-		rc = opt_u64(tp, "gdb.window", 1, GDB_WINDOW_MAX, &window);
+		rc = cl_tp_param_range(tp, "gdb.window", 1, GDB_WINDOW_MAX,
+				       &window);
 	g->window = (unsigned)window;
 	g->timeout = (unsigned)timeout;
 	g->maxpkt = (size_t)pkt;

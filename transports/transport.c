@@ -290,3 +290,17 @@ int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
 				 key, v);
 	return 0;
 }
+
+int cl_tp_param_range(struct cl_tp *tp, const char *key, uint64_t lo,
+		      uint64_t hi, uint64_t *out)
+{
+	bool found;
+	int rc;
+
+	*out = 0;
+	rc = cl_tp_param_u64(tp, key, out, &found);
+	if (!rc && found && (*out < lo || *out > hi))
+		rc = cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%" PRIu64 ": want "
+			       "%" PRIu64 " to %" PRIu64, key, *out, lo, hi);
+	return rc;
+}

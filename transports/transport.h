@@ -144,6 +144,10 @@ const struct cl_tp_opt *cl_tp_opt_find(const struct cl_tp_ops *ops,
  * *found: it has a value (a default counts). */
 int cl_tp_param_u64(struct cl_tp *tp, const char *key, uint64_t *out,
 		    bool *found);
+/* The same, a value given (or defaulted) must lie in [lo, hi] (else
+ * CL_E_USAGE naming the key); *out is 0 when there is none. */
+int cl_tp_param_range(struct cl_tp *tp, const char *key, uint64_t lo,
+		      uint64_t hi, uint64_t *out);
 
 /* The bounds-checked path to the card. */
 int cl_tp_write(struct cl_tp *tp, uint64_t addr, const void *buf, size_t len);

@@ -39,18 +39,6 @@ struct usb {
 	unsigned retries;	/* of a failed write, after a reset */
 };
 
-static int opt_u64(struct cl_tp *tp, const char *key, uint64_t lo,
-		   uint64_t hi, uint64_t *v)
-{
-	bool found;
-	int rc = cl_tp_param_u64(tp, key, v, &found);
-
-	if (!rc && (*v < lo || *v > hi))
-		rc = cl_seterr(tp->ctx, CL_E_USAGE, "-O %s=%" PRIu64 ": want "
-			       "%" PRIu64 " to %" PRIu64, key, *v, lo, hi);
-	return rc;
-}
-
 /* FEL addresses are 32-bit: every window must lie below 4 GiB. */
 static int check_windows(struct cl_tp *tp)
 {
@@ -121,13 +109,13 @@ static int usb_open(struct cl_tp *tp)
 	if (!u)
 		return cl_seterr(tp->ctx, CL_E_NOMEM, "out of memory");
 	tp->priv = u;
-	rc = opt_u64(tp, "usb.timeout", 1, 600000, &v);
+	rc = cl_tp_param_range(tp, "usb.timeout", 1, 600000, &v);
 	u->l.timeout = (unsigned)v;
 	if (!rc)
-		rc = opt_u64(tp, "usb.chunk", 512, CHUNK_MAX, &v);
+		rc = cl_tp_param_range(tp, "usb.chunk", 512, CHUNK_MAX, &v);
 	u->chunk = (uint32_t)v;
 	if (!rc)
-		rc = opt_u64(tp, "usb.retries", 0, 10, &v);
+		rc = cl_tp_param_range(tp, "usb.retries", 0, 10, &v);
 	u->retries = (unsigned)v;
 	if (!rc)
 		rc = cl_usb_open_ctx(tp->ctx, &u->l.lc);
