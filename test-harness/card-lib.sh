@@ -33,15 +33,17 @@ card_exits() { # DIR SECONDS
 
 # One failing point and the end when the card cannot run here (the
 # project's deps step installs QEMU: its absence is a failure, not a skip).
+# The RISC-V card unless CARD_QEMU (its Debian package CARD_QEMU_PKG) and
+# CARD_ROM name another.
 require_card() { # IMAGE...
-	local f missing=""
-	if ! command -v qemu-system-riscv64 >/dev/null 2>&1; then
-		not_ok "QEMU RISC-V card" "qemu-system-riscv64 is not installed" \
-			"(test-harness/deps.sh installs qemu-system-misc)"
+	local f missing="" qemu=${CARD_QEMU:-qemu-system-riscv64}
+	if ! command -v "$qemu" >/dev/null 2>&1; then
+		not_ok "QEMU card ($qemu)" "$qemu is not installed" \
+			"(test-harness/deps.sh installs ${CARD_QEMU_PKG:-qemu-system-misc})"
 		done_testing
 	fi
 	[ -x "$CARDLOAD" ] || missing="$missing $CARDLOAD"
-	for f in "$CARDLOAD_ROM" "$@"; do
+	for f in "${CARD_ROM:-$CARDLOAD_ROM}" "$@"; do
 		[ -r "$f" ] || missing="$missing $f"
 	done
 	if [ -n "$missing" ]; then

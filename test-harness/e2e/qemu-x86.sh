@@ -25,21 +25,8 @@ export CARDLOAD_ROM_X86=$ROM_X86
 # Mailbox word of the x86 card's RAM file.
 x86_mb() { word_at "$RAM" $((X86_MB + $1)) "${2:-4}"; }
 
-# One failing point and the end when the card cannot run here.
-if ! command -v "${QEMU_X86:-qemu-system-x86_64}" >/dev/null 2>&1; then
-	not_ok "QEMU x86 card" "qemu-system-x86_64 is not installed" \
-		"(test-harness/deps.sh installs qemu-system-x86)"
-	done_testing
-fi
-missing=""
-for f in "$CARDLOAD" "$ROM_X86" "$HELLO"; do
-	[ -r "$f" ] || missing="$missing $f"
-done
-if [ -n "$missing" ]; then
-	not_ok "card-bsp build products present" "missing:$missing" \
-		"(make -C card-bsp O=$CARD_BSP)"
-	done_testing
-fi
+CARD_QEMU=${QEMU_X86:-qemu-system-x86_64} CARD_QEMU_PKG=qemu-system-x86 \
+	CARD_ROM=$ROM_X86 require_card "$HELLO"
 
 # a. boot hello-x86 with arg0 = 0x1234.
 if card_up 1; then
